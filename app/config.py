@@ -1,0 +1,44 @@
+"""Settings: one class, read from ``ARTICLE_*`` environment variables and CLI flags."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+BUNDLED_DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+class Settings(BaseSettings):
+    """Every knob of the service. Each field is an ``ARTICLE_<NAME>`` variable."""
+
+    model_config = SettingsConfigDict(env_prefix="ARTICLE_", frozen=True)
+
+    data: Path = Field(
+        default=BUNDLED_DATA,
+        description="An article file, or a folder whose *.txt files are served.",
+    )
+    primary: str | None = Field(
+        default=None,
+        description="File name of the article served at /article (default: the first by name).",
+    )
+    host: str = Field(default="127.0.0.1", description="Address to listen on.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port to listen on.")
+    workers: int = Field(default=1, ge=1, le=64, description="Server worker processes.")
+    log_level: Literal["critical", "error", "warning", "info", "debug"] = Field(
+        default="info", description="Log level of the server."
+    )
+    access_log: bool = Field(default=True, description="Write one access log line per request.")
+    cache_max_age: int = Field(
+        default=300, ge=0, description="Seconds clients may cache a 200 (Cache-Control max-age)."
+    )
+    max_file_bytes: int = Field(
+        default=2_000_000,
+        ge=1,
+        description="Article files larger than this are skipped (a page dump is ~10-100 KB).",
+    )
+    strict: bool = Field(
+        default=False, description="Refuse to start when any data file is skipped."
+    )

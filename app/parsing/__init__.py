@@ -1,0 +1,124 @@
+"""Pure parsing: article dump (bytes or str) in, :class:`app.models.Article` out.
+
+No file system, no settings, no web framework here; the loader reads files and
+the API serves the models.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from app.models import Article, Credit, Paragraph, Section
+from app.parsing.errors import ArticleParseError
+from app.parsing.figures import extract_figures
+from app.parsing.header import read_header
+from app.parsing.metadata import cut_block
+from app.parsing.normalize import (
+    clean_lines,
+    decode,
+    drop_boilerplate,
+    find_prose_start,
+    strip_comment_residue,
+)
+from app.parsing.stats import compute_stats, han_count
+from app.parsing.structure import read_body
+
+__all__ = ["ArticleParseError", "parse_article"]
+
+# Fewer Han characters than this in the whole body is not an article.
+MIN_BODY_HAN = 10
+
+
+def parse_article(raw: bytes | str, *, fallback_id: str | None = None) -> Article:
+    """Parse one article dump.
+
+    ``fallback_id`` (usually the file's stem) is the id when the dump carries no
+    CMS article id; without either, the id is a hash of the text.
+    Raises :class:`ArticleParseError`, and nothing else, on input that is not a
+    parseable article.
+    """
+    try:
+        return _parse(raw, fallback_id)
+    except ArticleParseError:
+        raise
+    except Exception as exc:  # the contract: one typed error; a bug must not escape raw
+        raise ArticleParseError(
+            f"internal parser error ({type(exc).__name__}: {exc}); this is a bug in "
+            "article-api, please report it with the file"
+        ) from exc
+
+
+def _parse(raw: bytes | str, fallback_id: str | None) -> Article:
+    text = decode(raw)
+    lines = clean_lines(text)
+    if not lines:
+        raise ArticleParseError("the file holds only whitespace: expected an article dump")
+    lines, meta = cut_block(lines)
+    lines = [c for c in (strip_comment_residue(line) for line in lines) if c]
+    lines = drop_boilerplate(lines)
+    prose = find_prose_start(lines)
+    if prose is None:
+        raise ArticleParseError(
+            "no paragraph of prose found (no line of 30+ characters with sentence "
+            "punctuation): this does not look like an article dump"
+        )
+    header, used = read_header(lines[:prose], meta)
+    body = read_body(lines[used:])
+    if not header.title:
+        raise ArticleParseError(
+            "no title found: expected title lines above the body or an enpproperty block"
+        )
+
+    parts: list[str] = []
+    offset = 0
+    counter = 0
+
+    def place(content: str) -> int:
+        nonlocal offset
+        start = offset
+        parts.append(content)
+        offset += len(content) + 1  # the "\n" that joins the parts
+        return start
+
+    def paragraph(content: str) -> Paragraph:
+        nonlocal counter
+        counter += 1
+        start = place(content)
+        return Paragraph(index=counter, text=content, start=start, end=start + len(content))
+
+    lead = tuple(paragraph(p) for p in body.lead)
+    sections = []
+    for number, (heading, paragraphs) in enumerate(body.sections, start=1):
+        heading_start = place(heading)
+        paras = tuple(paragraph(p) for p in paragraphs)
+        end = paras[-1].end if paras else heading_start + len(heading)
+        sections.append(
+            Section(index=number, heading=heading, start=heading_start, end=end, paragraphs=paras)
+        )
+    canonical = "\n".join(parts)
+    if han_count(canonical) < MIN_BODY_HAN:
+        raise ArticleParseError(
+            f"the body has fewer than {MIN_BODY_HAN} Chinese characters: not an article dump"
+        )
+    located = [(None, p) for p in lead] + [(s.index, p) for s in sections for p in s.paragraphs]
+    figures, slogans = extract_figures(canonical, located)
+    article_id = (meta.article_id if meta else None) or fallback_id
+    if not article_id:
+        article_id = hashlib.sha256(canonical.encode()).hexdigest()[:12]
+    return Article(
+        id=article_id,
+        title=header.title,
+        subtitle=header.subtitle,
+        pretitle=header.pretitle,
+        date=(meta.date if meta else None) or header.date,
+        authors=tuple(dict.fromkeys([*header.authors, *body.authors])),
+        source=header.source,
+        url=meta.url if meta else None,
+        credits=tuple(Credit(label=k, value=v) for k, v in [*header.credits, *body.credits]),
+        lead=lead,
+        sections=tuple(sections),
+        text=canonical,
+        figures=figures,
+        slogans=slogans,
+        stats=compute_stats(lead, sections, figures),
+    )

@@ -1,0 +1,109 @@
+"""Author names and credit lines: who wrote it, who laid it out.
+
+Bylines arrive split at every space: `(邓志强 易 松)` is three lines, and the
+second name is a two-character name padded with a space to the width of three.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Role labels that precede names; they are not names themselves. Longest first so
+# that 本报记者 wins over 记者.
+AUTHOR_LABELS = (
+    "本报特约记者",
+    "本报见习记者",
+    "本报通讯员",
+    "本报记者",
+    "特约记者",
+    "见习记者",
+    "实习记者",
+    "融媒体记者",
+    "全媒体记者",
+    "通讯员",
+    "报道员",
+    "实习生",
+    "记者",
+    "作者",
+    "撰稿",
+    "撰文",
+    "文/图",
+    "图/文",
+    "文图",
+    "摄影",
+    "文",
+    "图",
+    "摄",
+)
+# Words that may close a byline after the names: `(记者 张三 报道)`.
+_BYLINE_TAIL_WORDS = frozenset({"报道", "报导", "摄", "供稿", "整理"})
+
+# An author line in the header: a label, then names on the same line or the next.
+AUTHOR_LINE = re.compile(
+    r"^(?:" + "|".join(re.escape(label) for label in AUTHOR_LABELS if len(label) > 1) + r")"
+    r"(?:[:]|(?=\s)|$)"
+)
+
+# A personal name: 2–4 Han characters, or a minority name with a middle dot
+# (买买提·艾力). One Han character alone is half of a padded name (易 松).
+_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]{1,6}[·•][\u4e00-\u9fff]{1,6}$")
+_HAN_1 = re.compile(r"^[\u4e00-\u9fff]$")
+# Name separators inside a byline.
+_SEPARATORS = re.compile(r"[\s,、/;]+|:")
+
+# Credit lines: a label and a colon, then the value (`数据来源:市统计局`). They are
+# metadata: not body text and not authors.
+CREDIT_LINE = re.compile(
+    r"^(数据来源|图片来源|资料来源|视频来源|版式设计|版面设计|美术设计|设计|制图|绘图|"
+    r"责任编辑|责编|编辑|美编|校对|审核|审校|审稿|初审|复审|终审|一审|二审|三审|"
+    r"监制|总监制|统筹|策划|出品|出品人|视频|海报|摄像|剪辑|配音|主编|值班主编|签发)"
+    r"\s?:\s?(.*)$"
+)
+
+
+def parse_names(text: str) -> tuple[str, ...] | None:
+    """Names in a byline such as ``记者 张三 通讯员 易 松``; None if it is not a byline.
+
+    Labels are dropped, adjacent one-character tokens pair up into one name, and
+    any token that is neither a label nor a name means this is not a byline.
+    """
+    tokens = [t for t in _SEPARATORS.split(text.strip()) if t]
+    names: list[str] = []
+    pending: str | None = None
+    for token in tokens:
+        token = _strip_label(token)
+        if not token:
+            continue
+        if _HAN_1.match(token):
+            if pending is None:
+                pending = token
+            else:
+                names.append(pending + token)
+                pending = None
+            continue
+        if pending is not None:
+            return None
+        if token in _BYLINE_TAIL_WORDS:
+            continue
+        if not _NAME.match(token):
+            return None
+        names.append(token)
+    if pending is not None or not names:
+        return None
+    return tuple(names)
+
+
+def _strip_label(token: str) -> str:
+    if token in AUTHOR_LABELS:
+        return ""
+    for label in AUTHOR_LABELS:
+        # A label glued to its name (`记者张三`); one-character labels are not
+        # stripped this way, they would eat the surname of 文静 or 图门.
+        if len(label) > 1 and token.startswith(label) and len(token) > len(label):
+            return token[len(label) :]
+    return token
+
+
+def is_name_fragment(line: str) -> bool:
+    """True for a line that can only be (part of) a name in a byline."""
+    return bool(_NAME.match(line) or _HAN_1.match(line))

@@ -1,0 +1,158 @@
+"""The page header: pre-title, title, subtitle, source, date and author lines."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from app.parsing.bylines import AUTHOR_LINE, CREDIT_LINE, is_name_fragment, parse_names
+from app.parsing.metadata import MetaBlock
+
+# `来源:云溪新闻网` (and its siblings); the value may be empty (`来源:`).
+_SOURCE_LINE = re.compile(r"^(?:来源|稿源|信息来源|新闻来源|文章来源|来自)\s?:\s?(.*)$")
+# A source on the line after an empty `来源:` ends like a news outlet or an office.
+_SOURCE_VALUE = re.compile(
+    r"^[\u4e00-\u9fff]{2,16}(?:报|网|台|社|刊|中心|新闻|客户端|号|局|委|办|部|府|院)$"
+)
+# A date line in the header: `2021-06-04`, `2021年6月4日`, `2021/06/04`, maybe labelled
+# (`发布时间:2021-06-04`), maybe with a time glued on.
+_DATE_LINE = re.compile(
+    r"^(?:(?:发布|更新)?(?:时间|日期)\s?:\s?)?(\d{4})[-年/.](\d{1,2})[-月/.](\d{1,2})日?"
+    r"(?:\s?\d{1,2}:\d{2}(?::\d{2})?)?$"
+)
+# The time half of a date line split at its space.
+_TIME_LINE = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?(?::\d+)?$")
+# Page chrome in the header: hit counters, font-size switches, breadcrumb parts,
+# bracketed buttons such as 【打印】.
+_HEADER_NOISE = re.compile(
+    r"^(?:(?:浏览|点击|阅读|访问)(?:次数|量)?\s?:?\s?\d*|字号\s?:?.*|[大中小]|当前位置\s?:?.*|"
+    r"您现在的位置\s?:?.*|首页|[>»›]+|【[^】]{1,6}】|分享到\s?:?)$"
+)
+# A subtitle line starts with a dash run: `——云溪区扎实推进党史学习教育纪实`.
+_SUBTITLE = re.compile(r"^[—–-]{1,2}\s?(?=\S)")
+# A pre-title ends with a dash run (`牢记嘱托 感恩奋进——`).
+_PRETITLE_END = re.compile(r"[—–]{1,2}$")
+# Headings numbered 一、 / (一) end the header: they belong to the body.
+_NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[(][一二三四五六七八九十]{1,3}[)])")
+
+
+@dataclass
+class Header:
+    """What the header lines say."""
+
+    title: str | None = None
+    pretitle: str | None = None
+    subtitle: str | None = None
+    source: str | None = None
+    date: str | None = None
+    authors: list[str] = field(default_factory=list)
+    credits: list[tuple[str, str]] = field(default_factory=list)
+
+
+def is_header_noise(line: str) -> bool:
+    """Page chrome that can stand anywhere in the header."""
+    return bool(_HEADER_NOISE.match(line) or _TIME_LINE.match(line))
+
+
+def read_header(lines: list[str], meta: MetaBlock | None) -> tuple[Header, int]:
+    """Read the header from the lines before the first prose line.
+
+    Returns the header and the number of lines it used; the rest is body.
+    """
+    header = Header()
+    title_lines: list[str] = []
+    marker = False
+    marker_before = False  # a subtitle, source, date, credit or author line was read
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if _NUMBERED.match(line):
+            break
+        i += 1
+        if is_header_noise(line):
+            continue
+        marker = True
+        if _SUBTITLE.match(line) and (title_lines or meta):
+            header.subtitle = header.subtitle or _SUBTITLE.sub("", line)
+        elif source := _SOURCE_LINE.match(line):
+            value = source.group(1).strip()
+            if not value and i < len(lines) and _SOURCE_VALUE.match(lines[i]):
+                value = lines[i]
+                i += 1
+            header.source = header.source or value or None
+        elif date := _DATE_LINE.match(line):
+            header.date = header.date or _iso(*date.groups())
+        elif credit := CREDIT_LINE.match(line):
+            header.credits.append((credit.group(1), credit.group(2).strip()))
+        elif AUTHOR_LINE.match(line) and (names := _author_names(lines, i)):
+            found, i = names
+            header.authors.extend(found)
+        elif marker_before:
+            i -= 1  # an unlabelled line after the header's markers starts the body
+            break
+        else:
+            title_lines.append(line)
+            marker = False
+        marker_before = marker_before or marker
+    _assign_titles(header, title_lines, meta)
+    return header, i
+
+
+def _author_names(lines: list[str], i: int) -> tuple[tuple[str, ...], int] | None:
+    """Names from the author line at ``lines[i - 1]`` and the name lines after it."""
+    parts = [lines[i - 1]]
+    while i < len(lines) and is_name_fragment(lines[i]):
+        parts.append(lines[i])
+        i += 1
+    names = parse_names(" ".join(parts))
+    return (names, i) if names else None
+
+
+def _assign_titles(header: Header, title_lines: list[str], meta: MetaBlock | None) -> None:
+    if meta and meta.subtitle and not header.subtitle:
+        header.subtitle = meta.subtitle
+    meta_title = _pick_meta_title(title_lines, meta)
+    if meta_title:
+        compact = meta_title.replace(" ", "")
+        first = next(
+            (k for k, line in enumerate(title_lines) if line.replace(" ", "") in compact), None
+        )
+        pre = title_lines[:first] if first is not None else []
+        header.title = meta_title
+        header.pretitle = _clean_pretitle(pre)
+        return
+    if not title_lines:
+        return
+    split = next((k for k, line in enumerate(title_lines) if _PRETITLE_END.search(line)), None)
+    if split is not None and split < len(title_lines) - 1:
+        header.pretitle = _clean_pretitle(title_lines[: split + 1])
+        title_lines = title_lines[split + 1 :]
+    header.title = " ".join(title_lines)
+
+
+def _pick_meta_title(title_lines: list[str], meta: MetaBlock | None) -> str | None:
+    if not meta or not meta.texts:
+        return None
+    shown = [line.replace(" ", "") for line in title_lines if not _PRETITLE_END.search(line)]
+    for text in meta.texts:
+        compact = text.replace(" ", "")
+        if shown and all(part in compact for part in shown[-1:]):
+            return text
+    if title_lines:
+        return None  # the header shows a title the metadata does not have: trust the page
+    return max(meta.texts, key=len)
+
+
+def _clean_pretitle(lines: list[str]) -> str | None:
+    text = " ".join(lines)
+    text = _PRETITLE_END.sub("", text).strip()
+    return text or None
+
+
+def _iso(year: str, month: str, day: str) -> str | None:
+    import datetime as dt
+
+    try:
+        return dt.date(int(year), int(month), int(day)).isoformat()
+    except ValueError:
+        return None

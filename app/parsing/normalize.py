@@ -1,0 +1,179 @@
+"""Decoding, Unicode normalisation and line clean-up: bytes in, clean lines out."""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+
+from app.parsing.errors import ArticleParseError
+
+# A dump with more than this share of C0 control characters (other than tab, CR,
+# LF) is binary data, not text that happens to contain a stray control byte.
+MAX_CONTROL_SHARE = 0.01
+
+# Non-ASCII characters decoded as valid UTF-8 before a bad byte that prove the file
+# is UTF-8: GBK byte pairs can pass as a few UTF-8 characters by chance, not as 16.
+UTF8_EVIDENCE_CHARS = 16
+
+# Full-width ASCII variants (U+FF01..U+FF5E) fold to ASCII, as the CMS already did
+# for most of its punctuation (`,` `:` `(`), so one article never mixes `，` and `,`.
+# Curly quotes, 、 and 。 have no ASCII twin here and stay as they are. Full NFKC is
+# not used: it would also rewrite …… into dots and change other meaningful marks.
+_FULLWIDTH_FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_FULLWIDTH_FOLD[0x3000] = 0x20  # ideographic space
+_FULLWIDTH_FOLD[0x00A0] = 0x20  # no-break space from &nbsp;
+for _cp in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF):  # zero-width marks, stray BOMs
+    _FULLWIDTH_FOLD[_cp] = None  # type: ignore[assignment]
+
+# Control characters that make a "text" file binary (tab, LF and CR excluded).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+# `-->` is what is left of HTML comments the tag stripper cut in half.
+_COMMENT_RESIDUE = re.compile(r"<!--|-->")
+
+
+def decode(raw: bytes | str) -> str:
+    """Decode a dump: UTF-8 (with or without BOM), UTF-16 with BOM, or GBK/GB18030."""
+    if isinstance(raw, str):
+        return raw.removeprefix("\ufeff")
+    if not raw:
+        raise ArticleParseError("the file is empty: expected the text of an article page")
+    if raw.startswith(codecs.BOM_UTF8):
+        return _decode_as(raw[len(codecs.BOM_UTF8) :], "utf-8")
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _decode_as(raw, "utf-16")
+    if b"\x00" in raw:
+        raise ArticleParseError("the file contains NUL bytes: it is binary, not an article dump")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        _refuse_broken_utf8(raw, exc)
+    try:
+        # GB18030 is a superset of GBK and GB2312, so one attempt covers all three.
+        return raw.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise ArticleParseError(
+            f"cannot decode the file as UTF-8 or GB18030/GBK (bad byte at offset {exc.start}): "
+            "re-save it in one of those encodings"
+        ) from None
+
+
+def _refuse_broken_utf8(raw: bytes, exc: UnicodeDecodeError) -> None:
+    """Raise if ``raw`` is UTF-8 with a bad spot, which GB18030 would turn into mojibake.
+
+    GBK text stops being valid UTF-8 within its first few Chinese characters; a
+    file with UTF-8 Chinese text before the bad byte is UTF-8 that was cut off or
+    damaged, and decoding it as GB18030 would silently alter every character.
+    """
+    prefix = raw[: exc.start].decode("utf-8")
+    if sum(1 for ch in prefix if ord(ch) > 0x7F) >= UTF8_EVIDENCE_CHARS:
+        where = "at its end (truncated)" if exc.end >= len(raw) else f"at byte {exc.start}"
+        raise ArticleParseError(
+            f"the file is UTF-8 but invalid {where}: restore the complete file"
+        ) from None
+
+
+def _decode_as(raw: bytes, encoding: str) -> str:
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise ArticleParseError(
+            f"the file starts with a {encoding} byte-order mark but is not valid {encoding} "
+            f"(bad byte at offset {exc.start}): it is truncated or mislabelled"
+        ) from None
+
+
+def clean_lines(text: str) -> list[str]:
+    """Normalise the decoded text and return its non-empty, stripped lines.
+
+    Line ends become ``\\n``; the text is NFC-normalised and full-width ASCII
+    variants are folded; comment residue (``-->``) is removed. Every run of
+    whitespace in the page became a line break, so blank lines carry nothing.
+    """
+    if "\x00" in text:
+        raise ArticleParseError("the text contains NUL characters: it is binary, not an article")
+    controls = len(_CONTROL.findall(text))
+    if text and controls / len(text) > MAX_CONTROL_SHARE:
+        raise ArticleParseError(
+            f"the text has {controls} control characters in {len(text)}: it is binary data, "
+            "not an article dump"
+        )
+    text = unicodedata.normalize("NFC", text).translate(_FULLWIDTH_FOLD)
+    text = _CONTROL.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
+    lines = []
+    for line in text.split("\n"):
+        stripped = " ".join(line.split())
+        if stripped:
+            lines.append(stripped)
+    return lines
+
+
+def strip_comment_residue(line: str) -> str:
+    """Remove ``-->``/``<!--`` residue from a line (the metadata block is handled first)."""
+    return " ".join(_COMMENT_RESIDUE.sub(" ", line).split())
+
+
+# Page chrome that is never article text, wherever it stands.
+BOILERPLATE_LINES = frozenset(
+    {
+        "热点文章推荐",
+        "相关文章推荐",
+        "相关文章",
+        "相关新闻",
+        "相关阅读",
+        "推荐阅读",
+        "热点推荐",
+        "上一篇",
+        "下一篇",
+        "打印本页",
+        "关闭窗口",
+        "打印",
+        "关闭",
+        "返回顶部",
+        "返回列表",
+        "【打印本页】",
+        "【关闭窗口】",
+        "扫一扫",
+        "分享到:",
+    }
+)
+# Lists of other articles follow these: once the body has started, everything
+# from such a line on is page chrome (other articles' titles), not this article.
+TAIL_MARKERS = frozenset(
+    {
+        "热点文章推荐",
+        "相关文章推荐",
+        "相关文章",
+        "相关新闻",
+        "相关阅读",
+        "推荐阅读",
+        "上一篇",
+        "下一篇",
+    }
+)
+# A prose line: long enough and with sentence punctuation inside it. Titles,
+# headings, bylines and metadata lines are shorter or unpunctuated.
+PROSE_MIN_CHARS = 30
+_PROSE_PUNCTUATION = re.compile(r"[。，,；;！!？?]")
+
+
+def is_prose(line: str) -> bool:
+    return len(line) >= PROSE_MIN_CHARS and bool(_PROSE_PUNCTUATION.search(line))
+
+
+def find_prose_start(lines: list[str]) -> int | None:
+    """Index of the first prose line, or None when there is none."""
+    return next((i for i, line in enumerate(lines) if is_prose(line)), None)
+
+
+def drop_boilerplate(lines: list[str]) -> list[str]:
+    """Remove page chrome lines, and the lists of other articles at the tail."""
+    prose = find_prose_start(lines)
+    kept = []
+    for i, line in enumerate(lines):
+        if prose is not None and i > prose and line in TAIL_MARKERS:
+            break
+        if line not in BOILERPLATE_LINES:
+            kept.append(line)
+    return kept

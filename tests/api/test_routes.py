@@ -1,0 +1,87 @@
+"""The HTTP contract of the primary article's resources."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.models import Article
+from tests.api.helpers import assert_problem
+
+
+def test_article_is_the_parse(client: TestClient, article: Article) -> None:
+    response = client.get("/article")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    assert Article.model_validate(response.json()) == article
+
+
+def test_json_is_utf8_with_chinese_unescaped(client: TestClient) -> None:
+    raw = client.get("/article").content
+    assert not raw.startswith(b"\xef\xbb\xbf")
+    assert "传承红色基因".encode() in raw
+    assert b"\\u" not in raw
+
+
+def test_sections(client: TestClient, article: Article) -> None:
+    body = client.get("/sections").json()
+    assert body["total"] == 3
+    assert [s["heading"] for s in body["items"]] == [s.heading for s in article.sections]
+
+
+@pytest.mark.parametrize("index", [1, 2, 3])
+def test_one_section(client: TestClient, article: Article, index: int) -> None:
+    body = client.get(f"/sections/{index}").json()
+    assert body == article.sections[index - 1].model_dump(mode="json")
+
+
+@pytest.mark.parametrize("index", [0, 4, 99, -1])
+def test_section_out_of_range_is_404(client: TestClient, index: int) -> None:
+    body = assert_problem(client.get(f"/sections/{index}"), 404)
+    assert "1-3" in str(body["detail"])
+
+
+@pytest.mark.parametrize("index", ["one", "1.5", "%E4%B8%80"])
+def test_section_not_an_integer_is_422(client: TestClient, index: str) -> None:
+    assert_problem(client.get(f"/sections/{index}"), 422)
+
+
+def test_stats(client: TestClient, article: Article) -> None:
+    body = client.get("/stats").json()
+    assert body == article.stats.model_dump(mode="json")
+    assert body["paragraphs"] == 15
+
+
+def test_health(client: TestClient) -> None:
+    body = client.get("/health").json()
+    assert body == {"status": "ok", "loaded": 1, "skipped": 0, "primary": "4980"}
+
+
+def test_unknown_path_is_a_problem(client: TestClient) -> None:
+    assert_problem(client.get("/nope"), 404)
+
+
+def test_docs_are_self_hosted(client: TestClient) -> None:
+    for page in ("/docs", "/redoc"):
+        html = client.get(page).text
+        assert "cdn" not in html.lower()
+        assert "fonts.googleapis" not in html
+        assert "/docs-assets/" in html
+    for asset in ("swagger-ui-bundle.js", "swagger-ui.css", "redoc.standalone.js"):
+        response = client.get(f"/docs-assets/{asset}")
+        assert response.status_code == 200
+        assert len(response.content) > 10_000
+
+
+def test_every_schema_field_has_description_and_example(client: TestClient) -> None:
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    missing = []
+    for name, schema in schemas.items():
+        if name in {"HTTPValidationError", "ValidationError"}:
+            continue  # FastAPI's own, never served: errors are Problem bodies
+        for field, spec in schema.get("properties", {}).items():
+            if "description" not in spec:
+                missing.append(f"{name}.{field}: description")
+            if "examples" not in spec and "$ref" not in spec and "allOf" not in spec:
+                missing.append(f"{name}.{field}: example")
+    assert missing == []
