@@ -112,7 +112,7 @@ def _parse(raw: bytes | str, fallback_id: str | None) -> Article:
         pretitle=header.pretitle,
         date=(meta.date if meta else None) or header.date,
         authors=tuple(dict.fromkeys([*header.authors, *body.authors])),
-        source=header.source,
+        source=header.source or body.source,
         url=meta.url if meta else None,
         credits=tuple(Credit(label=k, value=v) for k, v in [*header.credits, *body.credits]),
         lead=lead,

@@ -35,6 +35,11 @@ AUTHOR_LABELS = (
     "图",
     "摄",
 )
+# Bracketed notes at the end of an article that are 2–4 Han characters like a
+# name but are not one.
+NOT_NAMES = frozenset(
+    {"全文完", "未完待续", "待续", "有删节", "节选", "摘编", "编者按", "来源", "供图", "资料图"}
+)
 # Words that may close a byline after the names: `(记者 张三 报道)`.
 _BYLINE_TAIL_WORDS = frozenset({"报道", "报导", "摄", "供稿", "整理"})
 
@@ -67,7 +72,11 @@ def parse_names(text: str) -> tuple[str, ...] | None:
     Labels are dropped, adjacent one-character tokens pair up into one name, and
     any token that is neither a label nor a name means this is not a byline.
     """
-    tokens = [t for t in _SEPARATORS.split(text.strip()) if t]
+    text = text.strip()
+    label, colon, _ = text.partition(":")
+    if colon and label.strip() not in AUTHOR_LABELS:
+        return None  # `来源:岳阳日报`, `编辑:张三`: a labelled field, not a byline
+    tokens = [t for t in _SEPARATORS.split(text) if t]
     names: list[str] = []
     pending: str | None = None
     for token in tokens:
@@ -85,7 +94,7 @@ def parse_names(text: str) -> tuple[str, ...] | None:
             return None
         if token in _BYLINE_TAIL_WORDS:
             continue
-        if not _NAME.match(token):
+        if not _NAME.match(token) or token in NOT_NAMES:
             return None
         names.append(token)
     if pending is not None or not names:

@@ -25,8 +25,8 @@ _TIME_LINE = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?(?::\d+)?$")
 # Page chrome in the header: hit counters, font-size switches, breadcrumb parts,
 # bracketed buttons such as 【打印】.
 _HEADER_NOISE = re.compile(
-    r"^(?:(?:浏览|点击|阅读|访问)(?:次数|量)?\s?:?\s?\d*|字号\s?:?.*|[大中小]|当前位置\s?:?.*|"
-    r"您现在的位置\s?:?.*|首页|[>»›]+|【[^】]{1,6}】|分享到\s?:?)$"
+    r"^(?:(?:浏览|点击|阅读|访问)(?:次数|量)?\s?:?\s?\d*|【?字[号体]\s?:?.*|[大中小]】?|"
+    r"当前位置\s?:?.*|您现在的位置\s?:?.*|首页|[>»›]+|【[^】]{1,6}】|分享到\s?:?|\d+)$"
 )
 # A subtitle line starts with a dash run: `——云溪区扎实推进党史学习教育纪实`.
 _SUBTITLE = re.compile(r"^[—–-]{1,2}\s?(?=\S)")
@@ -94,7 +94,11 @@ def read_header(lines: list[str], meta: MetaBlock | None) -> tuple[Header, int]:
             title_lines.append(line)
             marker = False
         marker_before = marker_before or marker
-    _assign_titles(header, title_lines, meta)
+    kept = _assign_titles(header, title_lines, meta)
+    if not marker_before and kept < len(title_lines):
+        # No subtitle, source or author line closed the header, and the metadata
+        # title ends earlier: the lines after it are the body's first headings.
+        i -= len(title_lines) - kept
     return header, i
 
 
@@ -108,26 +112,27 @@ def _author_names(lines: list[str], i: int) -> tuple[tuple[str, ...], int] | Non
     return (names, i) if names else None
 
 
-def _assign_titles(header: Header, title_lines: list[str], meta: MetaBlock | None) -> None:
+def _assign_titles(header: Header, title_lines: list[str], meta: MetaBlock | None) -> int:
+    """Set title and pre-title; return how many of ``title_lines`` belong to them."""
     if meta and meta.subtitle and not header.subtitle:
         header.subtitle = meta.subtitle
     meta_title = _pick_meta_title(title_lines, meta)
     if meta_title:
         compact = meta_title.replace(" ", "")
-        first = next(
-            (k for k, line in enumerate(title_lines) if line.replace(" ", "") in compact), None
-        )
-        pre = title_lines[:first] if first is not None else []
+        matched = [k for k, line in enumerate(title_lines) if line.replace(" ", "") in compact]
+        pre = title_lines[: matched[0]] if matched else []
         header.title = meta_title
         header.pretitle = _clean_pretitle(pre)
-        return
+        return matched[-1] + 1 if matched else len(title_lines)
     if not title_lines:
-        return
+        return 0
     split = next((k for k, line in enumerate(title_lines) if _PRETITLE_END.search(line)), None)
     if split is not None and split < len(title_lines) - 1:
         header.pretitle = _clean_pretitle(title_lines[: split + 1])
-        title_lines = title_lines[split + 1 :]
-    header.title = " ".join(title_lines)
+        header.title = " ".join(title_lines[split + 1 :])
+    else:
+        header.title = " ".join(title_lines)
+    return len(title_lines)
 
 
 def _pick_meta_title(title_lines: list[str], meta: MetaBlock | None) -> str | None:
@@ -136,7 +141,7 @@ def _pick_meta_title(title_lines: list[str], meta: MetaBlock | None) -> str | No
     shown = [line.replace(" ", "") for line in title_lines if not _PRETITLE_END.search(line)]
     for text in meta.texts:
         compact = text.replace(" ", "")
-        if shown and all(part in compact for part in shown[-1:]):
+        if any(len(part) >= 2 and part in compact for part in shown):
             return text
     if title_lines:
         return None  # the header shows a title the metadata does not have: trust the page

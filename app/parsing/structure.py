@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from app.parsing.bylines import CREDIT_LINE, is_name_fragment, parse_names
+from app.parsing.bylines import AUTHOR_LINE, CREDIT_LINE, is_name_fragment, parse_names
 
 # A heading is short: two-part headings in these dumps are 4–12 characters a part.
 # Longer unpunctuated lines are prose that merely lacks a full stop.
 HEADING_MAX_CHARS = 32
 # A numbered heading (一、…) may be a little longer, it carries its own marker.
 NUMBERED_HEADING_MAX_CHARS = 40
+# A credit's value on the line after its label (`数据来源:` / `云溪区统计局`) is short.
+CREDIT_VALUE_MAX_CHARS = 24
 # Parts of a heading split at its spaces: `坚持以上率下` + `党史学习掀热潮`.
 HEADING_MAX_PARTS = 3
 # An unclosed quote or bracket joins at most this many lines: a quote that is
@@ -19,7 +21,13 @@ HEADING_MAX_PARTS = 3
 MAX_FRAGMENT_JOIN = 8
 
 # Punctuation that ends a clause: a line ending in one is prose, not a heading.
-_CLAUSE_END = re.compile(r"[。，,；;！!？?：:…、”」』]$")
+# Closing quotes are looked through: `激活“红色引擎”` is a heading, `“不负重托!”` is not.
+_CLAUSE_END = re.compile(r"[。，,；;！!？?：:…、][”’」』)）]*$")
+# A line that ends inside a sentence: after a comma or 、, the line break was a space.
+_MID_SENTENCE_END = re.compile(r"[,，、]$")
+# What ends a paragraph: sentence punctuation (and closing quotes or brackets after it),
+# a colon before a list, a semicolon closing a list item.
+_PARAGRAPH_END = re.compile(r"(?:[。！？!?…:：;；]|\.{3})[”’」』)）]*$")
 # Numbered headings, ranked: 一、 outranks (一), which outranks 1. / 1、 .
 _NUMBERED_STYLES = (
     re.compile(r"^[一二三四五六七八九十]{1,3}、"),
@@ -49,6 +57,7 @@ class Body:
     """The body, split up: plain strings, offsets come later."""
 
     lead: list[str] = field(default_factory=list)
+    source: str | None = None
     sections: list[tuple[str, list[str]]] = field(default_factory=list)
     authors: list[str] = field(default_factory=list)
     credits: list[tuple[str, str]] = field(default_factory=list)
@@ -66,12 +75,17 @@ def read_body(lines: list[str]) -> Body:
             content.append(lines[i - 1])
             continue
         value = [credit.group(2).strip()]
+        if not value[0] and i < len(lines) and _is_credit_value(lines[i]):
+            value = [lines[i]]  # `数据来源:` and its value were split at a space
+            i += 1
         while i < len(lines) and is_name_fragment(lines[i]) and len(value) < 6:
             value.append(lines[i])
             i += 1
         body.credits.append((credit.group(1), " ".join(v for v in value if v)))
     units = join_fragments(content)
+    _take_closing_source(units, body)
     _take_closing_byline(units, body)
+    _take_closing_source(units, body)
     _split_sections(units, body)
     if not body.authors:
         first = body.lead[0] if body.lead else ""
@@ -81,18 +95,42 @@ def read_body(lines: list[str]) -> Body:
     return body
 
 
+def _is_credit_value(line: str) -> bool:
+    return (
+        len(line) <= CREDIT_VALUE_MAX_CHARS
+        and not CREDIT_LINE.match(line)
+        and not AUTHOR_LINE.match(line)
+        and not _CLAUSE_END.search(line)
+    )
+
+
 def join_fragments(lines: list[str]) -> list[str]:
-    """Join lines that are fragments of one paragraph with the space they had."""
+    """Join lines that are fragments of one paragraph with the space they had.
+
+    A line is a fragment when it ends inside an open quote or bracket, after a
+    comma or 、, or when it is a long line of prose with no sentence end and the
+    next line is not a heading.
+    """
     units: list[str] = []
     joined = 0
     for line in lines:
-        if units and joined < MAX_FRAGMENT_JOIN and _is_open(units[-1]):
+        if units and joined < MAX_FRAGMENT_JOIN and _continues(units[-1], line):
             units[-1] = f"{units[-1]} {line}"
             joined += 1
         else:
             units.append(line)
             joined = 0
     return units
+
+
+def _continues(previous: str, line: str) -> bool:
+    if _is_open(previous):
+        return True
+    if _PARAGRAPH_END.search(previous) or any(s.match(line) for s in _NUMBERED_STYLES):
+        return False
+    if _MID_SENTENCE_END.search(previous):
+        return True
+    return len(previous) > HEADING_MAX_CHARS and not _is_plain_heading(line)
 
 
 def _is_open(text: str) -> bool:
@@ -103,7 +141,35 @@ def _is_open(text: str) -> bool:
     return text.count('"') % 2 == 1
 
 
+# A source credited at the end of the body: `(来源:岳阳日报)` or a bare `来源:岳阳日报`.
+_CLOSING_SOURCE = re.compile(r"[(]?(?:来源|稿源|信息来源|新闻来源|文章来源)\s?:\s?([^()]{2,30})[)]?$")
+
+
+def _take_closing_source(units: list[str], body: Body) -> None:
+    if not units:
+        return
+    match = _CLOSING_SOURCE.search(units[-1])
+    if match is None or (match.group(0).startswith("(") != match.group(0).endswith(")")):
+        return
+    body.source = body.source or match.group(1).strip()
+    rest = units[-1][: match.start()].rstrip()
+    if rest:
+        units[-1] = rest
+    else:
+        units.pop()
+
+
+# A closing byline without brackets is a label line and at most this many name lines.
+MAX_BYLINE_LINES = 8
+
+
 def _take_closing_byline(units: list[str], body: Body) -> None:
+    for size in range(min(MAX_BYLINE_LINES, len(units) - 1), 0, -1):
+        tail = units[-size:]
+        if AUTHOR_LINE.match(tail[0]) and (names := parse_names(" ".join(tail))):
+            body.authors[:0] = names
+            del units[-size:]
+            return
     while units:
         last = units[-1]
         match = _CLOSING_BYLINE.search(last)
@@ -163,4 +229,5 @@ def _is_plain_heading(unit: str) -> bool:
         and not _CLAUSE_END.search(unit)
         and len(_HAN.findall(unit)) >= 2
         and not (unit.startswith(("(", "“", "《")) and not _is_open(unit))
+        and not _PARAGRAPH_END.search(unit)
     )
