@@ -14,7 +14,10 @@ async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
         {
             "type": "http.response.start",
             "status": 200,
-            "headers": [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(BODY))],
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", b"%d" % len(BODY)),
+            ],
         }
     )
     await send({"type": "http.response.body", "body": BODY})

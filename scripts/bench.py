@@ -47,12 +47,16 @@ def free_port() -> int:
 
 def first_answer_s(command: list[str], port: int, path: str) -> float:
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         deadline = start + 20
         while time.perf_counter() < deadline:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=1) as response:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}{path}", timeout=1
+                ) as response:
                     response.read()
                     return time.perf_counter() - start
             except OSError:
@@ -76,7 +80,10 @@ def main() -> None:
     rows = [
         ("parse_article(seed)", median_ms(lambda: parse_article(raw), args.runs)),
         ("  figures only", median_ms(lambda: extract_figures(article.text, located), args.runs)),
-        ("  baseline: decode + split lines", median_ms(lambda: raw.decode().split("\n"), args.runs)),
+        (
+            "  baseline: decode + split lines",
+            median_ms(lambda: raw.decode().split("\n"), args.runs),
+        ),
     ]
     print(f"{'parsing (median of %d)' % args.runs:<40} {'ms':>8}")
     for name, value in rows:
@@ -86,12 +93,26 @@ def main() -> None:
     api, bare = [], []
     for _ in range(args.starts):  # interleaved, so both see the same machine state
         port = free_port()
-        api.append(first_answer_s(
-            [python, "-m", "app", "serve", "--port", str(port)], port, "/article"))
+        api.append(
+            first_answer_s([python, "-m", "app", "serve", "--port", str(port)], port, "/article")
+        )
         port = free_port()
-        bare.append(first_answer_s(
-            [python, "-m", "uvicorn", "scripts.bare_app:app", "--port", str(port),
-             "--log-level", "warning"], port, "/"))
+        bare.append(
+            first_answer_s(
+                [
+                    python,
+                    "-m",
+                    "uvicorn",
+                    "scripts.bare_app:app",
+                    "--port",
+                    str(port),
+                    "--log-level",
+                    "warning",
+                ],
+                port,
+                "/",
+            )
+        )
     print(f"\n{'start-up to first answer (median of %d)' % args.starts:<40} {'s':>8}")
     print(f"{'article-api serve -> GET /article':<40} {statistics.median(api):>8.3f}")
     print(f"{'  baseline: uvicorn + bare ASGI app':<40} {statistics.median(bare):>8.3f}")

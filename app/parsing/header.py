@@ -116,7 +116,7 @@ def _assign_titles(header: Header, title_lines: list[str], meta: MetaBlock | Non
     """Set title and pre-title; return how many of ``title_lines`` belong to them."""
     if meta and meta.subtitle and not header.subtitle:
         header.subtitle = meta.subtitle
-    meta_title = _pick_meta_title(title_lines, meta)
+    meta_title = _pick_meta_title(title_lines, meta, header.subtitle)
     if meta_title:
         compact = meta_title.replace(" ", "")
         matched = [k for k, line in enumerate(title_lines) if line.replace(" ", "") in compact]
@@ -135,17 +135,48 @@ def _assign_titles(header: Header, title_lines: list[str], meta: MetaBlock | Non
     return len(title_lines)
 
 
-def _pick_meta_title(title_lines: list[str], meta: MetaBlock | None) -> str | None:
+def _pick_meta_title(
+    title_lines: list[str], meta: MetaBlock | None, subtitle: str | None
+) -> str | None:
     if not meta or not meta.texts:
         return None
     shown = [line.replace(" ", "") for line in title_lines if not _PRETITLE_END.search(line)]
+    shown = [part for part in shown if len(part) >= 2]
     for text in meta.texts:
         compact = text.replace(" ", "")
-        if any(len(part) >= 2 and part in compact for part in shown):
-            return text
+        if any(part in compact for part in shown):
+            return _trim_run(text, shown, subtitle)
     if title_lines:
         return None  # the header shows a title the metadata does not have: trust the page
     return max(meta.texts, key=len)
+
+
+def _trim_run(run: str, shown: list[str], subtitle: str | None) -> str:
+    """Cut other fields glued onto the title inside one metadata run.
+
+    Some sites store the subtitle without dashes right after the title, or a
+    column name after it: `…凝聚奋进力量云溪区扎实推进…纪实110云溪要闻`. The known
+    subtitle ends the title; so does text glued (no space) right after the last
+    title part the header shows.
+    """
+    if subtitle:
+        at = run.find(subtitle)
+        if at > 0:
+            run = run[:at].rstrip()
+    for part in reversed(shown):
+        end = _compact_end(run, part)
+        if end is not None:
+            if end < len(run) and run[end] != " ":
+                run = run[:end]
+            break
+    return run
+
+
+def _compact_end(run: str, part: str) -> int | None:
+    """End offset in ``run`` of ``part`` (which has no spaces), spaces in run ignored."""
+    positions = [i for i, char in enumerate(run) if char != " "]
+    at = "".join(run[i] for i in positions).find(part)
+    return None if at < 0 else positions[at + len(part) - 1] + 1
 
 
 def _clean_pretitle(lines: list[str]) -> str | None:

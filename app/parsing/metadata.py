@@ -20,6 +20,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from app.parsing.normalize import BOILERPLATE_LINES
+
 # The end of the block: `/enpproperty-->` (the closing `</enpproperty>` tag's
 # residue), or a bare `enpproperty` marker left by other strippers.
 _BLOCK_END = re.compile(r"/?enpproperty\s*(?:-->|>)?", re.IGNORECASE)
@@ -52,6 +54,13 @@ MAX_LINES_BEFORE_DATE = 3
 # Without a date anchor, the block is at most this many lines above its end marker.
 MAX_BLOCK_LINES = 6
 
+# Founder's time value, `00:00:00:0`, with the next field glued to it.
+_FOUNDER_TIME = re.compile(r"^\d{2}:\d{2}:\d{2}:\d(?=\S)")
+# After the glued line, an unmarked block holds at most short title fragments.
+MAX_UNMARKED_TAIL_CHARS = 30
+# Clause punctuation inside a line: prose, not a metadata fragment.
+_PROSE = re.compile(r"[。,，;；!?！？]")
+
 # What ends a body line (and so cannot be glued metadata): sentence punctuation
 # and the closing bracket of a byline.
 _BODY_LINE_END = re.compile(r"[。！？!?…”」』)）\]】]$")
@@ -73,15 +82,42 @@ def cut_block(lines: list[str]) -> tuple[list[str], MetaBlock | None]:
     """Remove the metadata block from ``lines``; return the rest and the fields read."""
     end = next((i for i, line in enumerate(lines) if _BLOCK_END.search(line)), None)
     if end is None:
-        return lines, None
-    marker = _BLOCK_END.search(lines[end])
-    assert marker is not None  # found above
-    last = lines[end][: marker.start()]
-    after = lines[end][marker.end() :].strip()
+        end = _unmarked_block_end(lines)
+        if end is None:
+            return lines, None
+        last, after = lines[end], ""
+    else:
+        marker = _BLOCK_END.search(lines[end])
+        assert marker is not None  # found above
+        last = lines[end][: marker.start()]
+        after = lines[end][marker.end() :].strip()
     start = _block_start(lines, end)
     block_lines = [*lines[start:end], last]
     rest = lines[:start] + ([after] if after else []) + lines[end + 1 :]
     return rest, read_block(" ".join(part for part in block_lines if part))
+
+
+def _unmarked_block_end(lines: list[str]) -> int | None:
+    """The last line of a block whose end marker was cut off, or None.
+
+    Without the marker, the block is recognised by Founder's date value, a date
+    line followed by a time with the CMS's trailing `:0` (`00:00:00:0`) and glued
+    fields; it ends before the first prose line or page-chrome line.
+    """
+    for i in range(len(lines) - 1):
+        if _DATE_AT_END.search(lines[i]) and _FOUNDER_TIME.match(lines[i + 1]):
+            end = i + 1
+            while (
+                end + 1 < len(lines)
+                and end - i < MAX_BLOCK_LINES
+                and len(lines[end + 1]) <= MAX_UNMARKED_TAIL_CHARS
+                and not _BODY_LINE_END.search(lines[end + 1])
+                and not _PROSE.search(lines[end + 1])
+                and lines[end + 1] not in BOILERPLATE_LINES
+            ):
+                end += 1
+            return end
+    return None
 
 
 def _block_start(lines: list[str], end: int) -> int:

@@ -142,7 +142,9 @@ def _is_open(text: str) -> bool:
 
 
 # A source credited at the end of the body: `(来源:岳阳日报)` or a bare `来源:岳阳日报`.
-_CLOSING_SOURCE = re.compile(r"[(]?(?:来源|稿源|信息来源|新闻来源|文章来源)\s?:\s?([^()]{2,30})[)]?$")
+_CLOSING_SOURCE = re.compile(
+    r"[(]?(?:来源|稿源|信息来源|新闻来源|文章来源)\s?:\s?([^()]{2,30})[)]?$"
+)
 
 
 def _take_closing_source(units: list[str], body: Body) -> None:

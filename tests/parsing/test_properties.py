@@ -43,7 +43,9 @@ def test_arbitrary_text_raises_only_the_parse_error(text: str) -> None:
 
 @_PROFILE
 @given(data=st.data())
-def test_dropping_and_duplicating_lines_keeps_invariants(seed_bytes: bytes, data: st.DataObject) -> None:
+def test_dropping_and_duplicating_lines_keeps_invariants(
+    seed_bytes: bytes, data: st.DataObject
+) -> None:
     lines = seed_lines(seed_bytes)
     keep = data.draw(st.lists(st.booleans(), min_size=len(lines), max_size=len(lines)))
     picked = [line for line, k in zip(lines, keep, strict=True) if k or "enpproperty" in line]
