@@ -85,7 +85,7 @@ def main() -> None:
             median_ms(lambda: raw.decode().split("\n"), args.runs),
         ),
     ]
-    print(f"{'parsing (median of %d)' % args.runs:<40} {'ms':>8}")
+    print(f"{f'parsing (median of {args.runs})':<40} {'ms':>8}")
     for name, value in rows:
         print(f"{name:<40} {value:>8.3f}")
 
@@ -113,7 +113,7 @@ def main() -> None:
                 "/",
             )
         )
-    print(f"\n{'start-up to first answer (median of %d)' % args.starts:<40} {'s':>8}")
+    print(f"\n{f'start-up to first answer (median of {args.starts})':<40} {'s':>8}")
     print(f"{'article-api serve -> GET /article':<40} {statistics.median(api):>8.3f}")
     print(f"{'  baseline: uvicorn + bare ASGI app':<40} {statistics.median(bare):>8.3f}")
 
