@@ -38,15 +38,43 @@ AUTHOR_LABELS = (
 # Bracketed notes at the end of an article that are 2–4 Han characters like a
 # name but are not one.
 NOT_NAMES = frozenset(
-    {"全文完", "未完待续", "待续", "有删节", "节选", "摘编", "编者按", "来源", "供图", "资料图"}
+    {
+        "全文完",
+        "未完待续",
+        "待续",
+        "有删节",
+        "节选",
+        "摘编",
+        "编者按",
+        "来源",
+        "供图",
+        "资料图",
+        "街道",
+        "社区",
+        "乡镇",
+        "党组",
+        "试行",
+        "草案",
+        "暂行",
+        "摘要",
+        "附件",
+    }
 )
 # Words that may close a byline after the names: `(记者 张三 报道)`.
 _BYLINE_TAIL_WORDS = frozenset({"报道", "报导", "摄", "供稿", "整理"})
 
 # An author line in the header: a label, then names on the same line or the next.
+# One-character labels only count with a slash or colon after them (`文/张三`), or
+# they would take every line that starts with 文 or 图.
 AUTHOR_LINE = re.compile(
-    r"^(?:" + "|".join(re.escape(label) for label in AUTHOR_LABELS if len(label) > 1) + r")"
-    r"(?:[:]|(?=\s)|$)"
+    r"^(?:(?:" + "|".join(re.escape(label) for label in AUTHOR_LABELS if len(label) > 1) + r")"
+    r"(?:[:]|(?=\s)|$)|[文图摄]\s?[/:])"
+)
+# An organisation before the names (`云溪区融媒体中心 张三`, `岳阳日报记者 李四`): not a
+# name, not a reason to refuse the byline.
+_ORGANISATION = re.compile(
+    r"^[\u4e00-\u9fff]{2,16}(?:中心|报社|日报|晚报|电视台|广播电视台|新闻网|部|局|办|委|站|所|院|"
+    r"社区|街道|镇|乡|村|公司|集团|学校)(?:记者|通讯员)?$"
 )
 
 # A personal name: 2–4 Han characters, or a minority name with a middle dot
@@ -92,7 +120,7 @@ def parse_names(text: str) -> tuple[str, ...] | None:
             continue
         if pending is not None:
             return None
-        if token in _BYLINE_TAIL_WORDS:
+        if token in _BYLINE_TAIL_WORDS or (len(token) > 4 and _ORGANISATION.match(token)):
             continue
         if not _NAME.match(token) or token in NOT_NAMES:
             return None

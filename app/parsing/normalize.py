@@ -162,9 +162,25 @@ def is_prose(line: str) -> bool:
     return len(line) >= PROSE_MIN_CHARS and bool(_PROSE_PUNCTUATION.search(line))
 
 
+# A short article's only paragraphs may be shorter than PROSE_MIN_CHARS: then the
+# first line of this many characters that ends a sentence starts the body.
+SHORT_PROSE_MIN_CHARS = 10
+_SENTENCE_END = re.compile(r"[。!?！？][”’」』)]*$")
+
+
 def find_prose_start(lines: list[str]) -> int | None:
     """Index of the first prose line, or None when there is none."""
-    return next((i for i, line in enumerate(lines) if is_prose(line)), None)
+    found = next((i for i, line in enumerate(lines) if is_prose(line)), None)
+    if found is None:
+        found = next(
+            (
+                i
+                for i, line in enumerate(lines)
+                if len(line) >= SHORT_PROSE_MIN_CHARS and _SENTENCE_END.search(line)
+            ),
+            None,
+        )
+    return found
 
 
 def drop_boilerplate(lines: list[str]) -> list[str]:

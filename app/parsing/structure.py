@@ -35,6 +35,8 @@ _NUMBERED_STYLES = (
     re.compile(r"^\d{1,2}[、.](?!\d)"),
 )
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+# Photo captions are short and unpunctuated like headings, but they say so.
+_CAPTION_STARTS = ("图为", "图片", "▲", "△", "↑", "(图", "【图")
 # Bracket pairs whose opening half left open at a line end means the line break
 # was a space inside the pair: `“青春向党共奋进` / `松杨湖畔青年说”`, `(邓志强` / `易` / `松)`.
 _PAIRS = (
@@ -232,4 +234,5 @@ def _is_plain_heading(unit: str) -> bool:
         and len(_HAN.findall(unit)) >= 2
         and not (unit.startswith(("(", "“", "《")) and not _is_open(unit))
         and not _PARAGRAPH_END.search(unit)
+        and not unit.startswith(_CAPTION_STARTS)
     )

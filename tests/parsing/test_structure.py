@@ -1,0 +1,77 @@
+"""Body structure: fragments, headings, bylines and credits."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.parsing.structure import join_fragments, read_body
+
+
+@pytest.mark.parametrize(
+    ("lines", "joined"),
+    [
+        (
+            ["举办“青春向党共奋进", "松杨湖畔青年说”演讲比赛。"],
+            ["举办“青春向党共奋进 松杨湖畔青年说”演讲比赛。"],
+        ),
+        (["逐浪前行。(邓志强", "易", "松)"], ["逐浪前行。(邓志强 易 松)"]),
+        (["一是强化组织领导,", "二是注重宣传引导。"], ["一是强化组织领导, 二是注重宣传引导。"]),
+        (["第一段。", "第二段。"], ["第一段。", "第二段。"]),
+        (["具体措施如下:", "建立清单。"], ["具体措施如下:", "建立清单。"]),
+        (["坚持以上率下", "党史学习掀热潮"], ["坚持以上率下", "党史学习掀热潮"]),
+    ],
+)
+def test_join_fragments(lines: list[str], joined: list[str]) -> None:
+    assert join_fragments(lines) == joined
+
+
+def test_an_unclosed_quote_does_not_swallow_the_article() -> None:
+    lines = ["他说“我们要", *[f"第{n}行" for n in range(20)]]
+    assert len(join_fragments(lines)) > 1
+
+
+def test_two_part_heading() -> None:
+    body = read_body(["导语。", "坚持以上率下", "党史学习掀热潮", "正文一段。"])
+    assert body.lead == ["导语。"]
+    assert body.sections == [("坚持以上率下 党史学习掀热潮", ["正文一段。"])]
+
+
+def test_numbered_headings_outrank_plain_lines() -> None:
+    body = read_body(["导语。", "一、加强领导", "图为活动现场", "正文。", "二、狠抓落实", "正文。"])
+    assert [h for h, _ in body.sections] == ["一、加强领导", "二、狠抓落实"]
+    assert body.sections[0][1] == ["图为活动现场", "正文。"]
+
+
+def test_heading_may_end_in_a_closing_quote() -> None:
+    body = read_body(["导语。", "激活“红色引擎”", "正文。"])
+    assert body.sections == [("激活“红色引擎”", ["正文。"])]
+
+
+def test_caption_is_not_a_heading() -> None:
+    body = read_body(["导语。", "图为活动现场", "正文。"])
+    assert body.sections == []
+
+
+def test_closing_byline_and_credits() -> None:
+    body = read_body(["正文。(记者", "张", "三)", "版式设计:", "王五", "数据来源:市统计局"])
+    assert body.authors == ["张三"]
+    assert body.lead == ["正文。"]
+    assert body.credits == [("版式设计", "王五"), ("数据来源", "市统计局")]
+
+
+def test_closing_label_byline_without_brackets() -> None:
+    body = read_body(["正文。", "记者", "张三", "李四"])
+    assert body.authors == ["张三", "李四"]
+    assert body.lead == ["正文。"]
+
+
+def test_closing_source_is_metadata() -> None:
+    body = read_body(["正文。", "(来源:岳阳日报)"])
+    assert body.source == "岳阳日报"
+    assert body.lead == ["正文。"]
+
+
+def test_dateline_names_authors_but_stays_in_text() -> None:
+    body = read_body(["本报讯(记者 张三 通讯员 李四)近日,云溪区召开会议。"])
+    assert body.authors == ["张三", "李四"]
+    assert body.lead[0].startswith("本报讯(记者 张三")
