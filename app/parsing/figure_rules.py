@@ -1,0 +1,296 @@
+"""Word lists and small rules behind :mod:`app.parsing.figures`.
+
+Kept apart so the extractor reads as an algorithm and these tables can grow
+without touching it. Every list is hand-picked from government news prose.
+"""
+
+from __future__ import annotations
+
+import re
+
+from app.models import Bound, FigureKind
+
+# --- units ----------------------------------------------------------------------------
+# unit as printed → (unit reported, class). The class is a FigureKind, or one of
+# "year"/"month"/"day", which figures.py turns into date or duration by context.
+_COUNT_WORDS = (
+    "个 名 件 次 人 户 家 项 条 场 期 批 处 座 所 支 位 篇 本 届 轮 部 首 种 类 套 台 辆 艘 "
+    "张 份 间 栋 幢 棵 株 组 队 起 例 宗 笔 块 门 节 堂 册 趟 遍 封 幅 枚 盏 根 人次 课时 "
+    "家次 户次 架次"
+)
+_MEASURE_WORDS = (
+    "平方公里 平方千米 平方米 立方米 公里 千米 米 厘米 毫米 公顷 亩 吨 公斤 千克 克 斤 "
+    "千瓦时 千瓦 兆瓦 度 岁 周岁 ℃"
+)
+UNITS: dict[str, tuple[str, str]] = {
+    **{word: (word, "count") for word in _COUNT_WORDS.split()},
+    **{word: (word, "measure") for word in _MEASURE_WORDS.split()},
+    **{word: (word, "money") for word in ("元", "美元", "欧元", "港元", "日元", "英镑")},
+    "千元": ("元", "money"),  # 5千元: the 千 is a multiplier (see THOUSAND_UNITS)
+    "%": ("%", "percent"),
+    "％": ("%", "percent"),
+    "个百分点": ("个百分点", "percent"),
+    "百分点": ("个百分点", "percent"),
+    "周年": ("周年", "anniversary"),
+    "个月": ("月", "duration"),
+    "个多月": ("月", "duration"),
+    "个小时": ("小时", "duration"),
+    "小时": ("小时", "duration"),
+    "分钟": ("分钟", "duration"),
+    "秒钟": ("秒", "duration"),
+    "天": ("天", "duration"),
+    "周": ("周", "duration"),
+    "个星期": ("周", "duration"),
+    "星期": ("周", "duration"),
+    "个工作日": ("工作日", "duration"),
+    "工作日": ("工作日", "duration"),
+    "个季度": ("季度", "duration"),
+    "年": ("年", "year"),
+    "年度": ("年", "year"),
+    "年代": ("年代", "date"),
+    "世纪": ("世纪", "date"),
+    "月": ("月", "month"),
+    "月份": ("月", "month"),
+    "日": ("日", "day"),
+    "倍": ("倍", "number"),
+}
+THOUSAND_UNITS = frozenset({"千元"})
+"""Units that carry a ×1000 multiplier in their printed form."""
+
+# Characters that, right after a unit, show the unit character is really the start
+# of another word: 13亿人民 (人民), 5部门 (部门), 3起来, 场所, 位于, 支部, 项目, 年级…
+_NOT_BEFORE: dict[str, str] = {
+    "人": "民口员类",
+    "部": "门分署长",
+    "起": "来步点",
+    "期": "间望待盼",
+    "场": "所地景面",
+    "位": "于置",
+    "支": "部持付出撑",
+    "处": "理于置级长",
+    "台": "风阶",
+    "项": "目",
+    "条": "件例",
+    "度": "过假",
+    "年": "级轻华",
+    "名": "额单称义",
+    "天": "然地",
+    "门": "口",
+    "组": "织建成",
+    "类": "似",
+    "本": "地土身",
+    "家": "庭长乡",
+    "种": "植",
+    "周": "边围期",
+    "节": "约点日",
+    "克": "服",
+    "米": "饭",
+    "届": "时",
+}
+_UNIT_LENGTHS = sorted({len(word) for word in UNITS}, reverse=True)
+
+
+def match_unit(text: str, pos: int) -> str | None:
+    """The unit printed at ``pos``, longest first (个百分点 before 个, 周年 before 周).
+
+    A dictionary probe per length, cheaper than a 100-branch regex alternation.
+    """
+    for size in _UNIT_LENGTHS:
+        word = text[pos : pos + size]
+        if len(word) == size and word in UNITS:
+            after = text[pos + size : pos + size + 1]
+            if after and after in _NOT_BEFORE.get(word, ""):
+                continue  # 13亿人民, 5部门: the unit character starts another word
+            return word
+    return None
+
+
+TIME_UNITS = frozenset({"年", "月", "天", "周", "小时", "分钟", "秒", "季度", "工作日"})
+"""Units after which a trailing 多 means "more than" (3年多)."""
+
+VERBAL_UNITS = frozenset({"次", "场", "轮", "遍", "趟", "期", "届", "人次"})
+"""Classifiers that count events: the word before them is the verb, not the noun."""
+
+# --- approximation markers ---------------------------------------------------------------
+Marker = tuple[bool, Bound | None]
+"""(approximate, bound) contributed by a marker."""
+
+PREFIX_MARKERS: dict[str, Marker] = {
+    "将近": (True, "upper"),
+    "接近": (True, "upper"),
+    "不足": (True, "upper"),
+    "不到": (True, "upper"),
+    "最多": (True, "upper"),
+    "至多": (True, "upper"),
+    "超过": (True, "lower"),
+    "至少": (True, "lower"),
+    "大约": (True, None),
+    "近": (True, "upper"),
+    "约": (True, None),
+    "逾": (True, "lower"),
+    "超": (True, "lower"),
+}
+"""Markers printed before the number (longest first when matching)."""
+
+# Characters before a one-character marker that make it part of another word:
+# 最近5年 is "the last 5 years", 签约5个 "signed 5", 赶超 "catch up".
+PREFIX_MARKER_BLOCKERS: dict[str, str] = {
+    "近": "最附邻亲将接靠临",
+    "约": "节集签合制公预邀特履条大",
+    "超": "赶高",
+}
+
+INNER_MARKERS: dict[str, Marker] = {
+    "余": (True, "lower"),
+    "多": (True, "lower"),
+    "来": (True, None),
+}
+"""Markers between the number and its unit: 200余名, 600多件, 十来个."""
+
+POST_MARKERS: dict[str, Marker] = {
+    "左右": (True, None),
+    "上下": (True, None),
+    "以上": (True, "lower"),
+    "有余": (True, "lower"),
+    "以下": (True, "upper"),
+    "以内": (True, "upper"),
+    "之内": (True, "upper"),
+}
+"""Markers after the unit: 100人左右, 5年以上."""
+POST_MARKER_RE = re.compile("|".join(POST_MARKERS))
+
+# --- things that look like numbers but are not -----------------------------------------
+# Idioms with numerals that would otherwise read as a count: 三番五次 (五次), 五花八门 (八门).
+_IDIOM_WORDS = (
+    "三番五次 三天两头 三年五载 五花八门 三令五申 千家万户 千方百计 "
+    "千辛万苦 千军万马 万水千山 一年四季 四面八方 五湖四海 七上八下 "
+    "三五成群 十年磨一剑 一五一十 四分五裂 百年大计 千秋万代 万紫千红 "
+    "一心一意 三心二意 九牛一毛 十全十美 七嘴八舌 四通八达"
+)
+IDIOMS = tuple(_IDIOM_WORDS.split())
+
+# --- nouns -----------------------------------------------------------------------------------
+_FUNCTION_CHARS = "的和与及、等或在为对向从把被将给于是都也已均共就又并之让使由"
+# Characters that start the predicate after a counted noun: 学生获奖, 群众受益, 人参会,
+# 党员进村. A noun ends before them (losing the rare noun that starts with one: 会员).
+_PREDICATE_CHARS = "获受参得达完入进走到增减享签加帮要需可能会应正曾"
+# Verbs and adverbs that often follow a counted noun phrase; the noun ends before them.
+_STOP_TEXT = (
+    "围绕 参加 参与 开展 进行 获得 受到 得到 完成 实现 走进 来到 纷纷 "
+    "共同 先后 分别 主动 积极 深入 认真 全面 全部 通过 利用 按照 "
+    "根据 经过 成为 组成 组建 带头 坚持 立足 聚焦 覆盖 涉及 包括 签订 "
+    "提供 投入 参观 接受 走访 自发 坚守 奔赴 下沉 来自 同时"
+)
+_STOP_WORDS = frozenset(_STOP_TEXT.split())
+MAX_NOUN_AFTER = 6
+"""A noun after the unit longer than this is a run-on clause, not a noun: give None."""
+
+_NOUN_HEADS = "题项务纷事金目员部众工业户生师者民口款费额地田房路桥品织点站校院村物件案例贴"
+"""Last characters of nouns that may stand right before a number (问题52个, 资金12.5万元)."""
+# Two-character words that end like a noun but are verbs or adverbs before a number.
+_NOT_NOUN_TEXT = (
+    "服务 从事 办事 就业 创业 动员 落地 占地 全部 各部 惠民 便民 为民 "
+    "利民 富民 到村 入户 到户 进村 建成 造成 开工 用工 务工 招工 复工 "
+    "施工"
+)
+_NOT_NOUNS = frozenset(_NOT_NOUN_TEXT.split())
+_NUMERALS = frozenset("零〇一二两三四五六七八九十百千万亿几数")
+_NUMERAL_OR_STOP = _NUMERALS | frozenset(_FUNCTION_CHARS)
+
+
+def _is_han(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"
+
+
+def noun_after(text: str, pos: int) -> str | None:
+    """The noun that starts at ``pos`` (right after a unit), or None if there is none.
+
+    It is the run of Han characters up to punctuation, a function word (的, 和, 等…)
+    or a known verb (围绕, 参加…), at most ``MAX_NOUN_AFTER`` characters long. A run
+    that ends anywhere else (at a numeral, or at the length limit) is a clause whose
+    end we cannot see: None (七八个人围坐一起 has no honest noun).
+    """
+    end = pos
+    limit = min(len(text), pos + MAX_NOUN_AFTER + 1)
+    while end < limit:
+        char = text[end]
+        if char in _FUNCTION_CHARS or char in _PREDICATE_CHARS or not _is_han(char):
+            break
+        if text[end : end + 2] in _STOP_WORDS:
+            break
+        if char in _NUMERALS:
+            return None
+        end += 1
+    else:
+        if end < len(text):
+            return None  # ran past the length limit
+    return text[pos:end] if end > pos else None
+
+
+def noun_before(text: str, pos: int) -> str | None:
+    """The two-character noun that ends at ``pos`` (right before a number), or None.
+
+    Only nouns whose last character is a typical noun head (问题, 事项, 资金…) and
+    that are not known verbs count: a wrong noun is worse than none.
+    """
+    if pos < 2:
+        return None
+    word = text[pos - 2 : pos]
+    if (
+        word[1] not in _NOUN_HEADS
+        or word in _NOT_NOUNS
+        or not all(_is_han(char) and char not in _NUMERAL_OR_STOP for char in word)
+    ):
+        return None
+    return word
+
+
+# --- dates ---------------------------------------------------------------------------------
+# What may follow a year or a month to make one date: 2021年6月4日, 5月10日.
+_MONTH_TAIL = re.compile(r"(?:[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})月份?")
+_DAY_TAIL = re.compile(r"(?:[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})[日号]")
+YEAR_RANGE = (1000, 2100)
+"""A 4-digit number + 年 in this range is a calendar year (2021年), not 2021 years."""
+_KINDS: dict[str, FigureKind] = {
+    "count": "count",
+    "money": "money",
+    "percent": "percent",
+    "duration": "duration",
+    "anniversary": "anniversary",
+    "date": "date",
+    "measure": "measure",
+}
+
+
+def resolve_kind(
+    text: str,
+    end: int,
+    value: float,
+    is_range: bool,
+    approx: bool,
+    unit_class: str,
+    year_shaped: bool,
+) -> tuple[FigureKind, int]:
+    """The kind for a unit class, and the figure's end (a date takes its month and day).
+
+    年 is a date for a calendar year (4 digits or 二〇二一, in ``YEAR_RANGE``, unmarked),
+    else a duration; 月 is a date for an unmarked 1–12, 日 for 1–31, else durations.
+    """
+    whole = value.is_integer()
+    if unit_class == "year":
+        if year_shaped and whole and not approx and YEAR_RANGE[0] <= value <= YEAR_RANGE[1]:
+            tail = _MONTH_TAIL.match(text, end)
+            if tail:
+                day = _DAY_TAIL.match(text, tail.end())
+                end = day.end() if day else tail.end()
+            return "date", end
+        return "duration", end
+    if unit_class == "month":
+        if not approx and not is_range and whole and 1 <= value <= 12:
+            day = _DAY_TAIL.match(text, end)
+            return "date", day.end() if day else end
+        return "duration", end
+    if unit_class == "day":
+        calendar = not approx and not is_range and whole and 1 <= value <= 31
+        return ("date" if calendar else "duration"), end
+    return _KINDS.get(unit_class, "number"), end
