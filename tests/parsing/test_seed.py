@@ -86,3 +86,59 @@ def test_stats_match_the_parts(article: Article) -> None:
     assert 0 < stats.han_characters < stats.characters
     assert stats.sentences >= stats.paragraphs
     assert stats.reading_minutes > 0
+
+
+# (text, value, unit, approximate, noun) the figures issue requires on the seed; 11543名
+# stands twice in the text. 5月 (in 5月中旬) is the only other figure: a date.
+SEED_FIGURES = [
+    ("534个", 534, "个", False, "基层党组织"),
+    ("11543名", 11543, "名", False, "党员干部"),
+    ("7个", 7, "个", False, "工作组"),
+    ("5个", 5, "个", False, "巡回指导组"),
+    ("1个", 1, "个", False, "宣讲团"),
+    ("5个", 5, "个", False, "宣讲小组"),
+    ("两次", 2, "次", False, None),
+    ("100周年", 100, "周年", False, None),
+    ("28件", 28, "件", False, None),
+    ("146件", 146, "件", False, None),
+    ("十五年", 15, "年", False, None),
+    ("万余名", 10000, "名", True, None),
+    ("52个", 52, "个", False, "问题"),
+    ("12.5万元", 125000, "元", False, None),
+    ("200余", 200, None, True, None),
+    ("11543名", 11543, "名", False, None),
+    ("600多件", 600, "件", True, None),
+    ("1400多个", 1400, "个", True, None),
+    ("320件", 320, "件", False, None),
+]
+SLOGANS = ["四个意识", "四个自信", "两个维护", "五个一", "十四五", "三高四新", "三区一中心",
+           "一周一调度", "一月一本书一领学"]  # fmt: skip
+
+
+def test_seed_figures(article: Article) -> None:
+    got = [
+        (f.text, f.value, f.unit, f.approximate, f.noun)
+        for f in article.figures
+        if f.kind != "date"
+    ]
+    expected = [
+        (text, value, unit, approximate, noun if noun else got_noun)
+        for (text, value, unit, approximate, noun), (*_, got_noun) in zip(
+            SEED_FIGURES, got, strict=True
+        )
+    ]
+    assert got == expected
+    assert [f.text for f in article.figures if f.kind == "date"] == ["5月"]
+    wan = next(f for f in article.figures if f.text == "万余名")
+    assert wan.bound == "lower"
+    assert [f.id for f in article.figures] == list(range(1, len(article.figures) + 1))
+
+
+def test_seed_slogans_are_not_figures(article: Article) -> None:
+    slogans = {s.text.strip("“”") for s in article.slogans}
+    assert set(SLOGANS) <= slogans
+    spans = [(s.start, s.end) for s in article.slogans]
+    for figure in article.figures:
+        assert all(figure.end <= start or figure.start >= end for start, end in spans)
+    assert all(s.kind == "slogan" for s in article.slogans)
+    assert article.stats.figures.total == len(article.figures)
