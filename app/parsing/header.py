@@ -83,10 +83,13 @@ def read_header(lines: list[str], meta: MetaBlock | None) -> tuple[Header, int]:
         elif date := _DATE_LINE.match(line):
             header.date = header.date or _iso(*date.groups())
         elif credit := CREDIT_LINE.match(line):
-            header.credits.append((credit.group(1), credit.group(2).strip()))
-        elif AUTHOR_LINE.match(line) and (names := _author_names(lines, i)):
-            found, i = names
-            header.authors.extend(found)
+            if value := credit.group(2).strip():
+                header.credits.append((credit.group(1), value))
+        elif AUTHOR_LINE.match(line):
+            names = _author_names(lines, i)
+            if names:  # else an empty label such as `作者:`: a marker with no names
+                found, i = names
+                header.authors.extend(found)
         elif marker_before:
             i -= 1  # an unlabelled line after the header's markers starts the body
             break

@@ -83,7 +83,8 @@ def read_body(lines: list[str]) -> Body:
         while i < len(lines) and is_name_fragment(lines[i]) and len(value) < 6:
             value.append(lines[i])
             i += 1
-        body.credits.append((credit.group(1), " ".join(v for v in value if v)))
+        if joined := " ".join(v for v in value if v):
+            body.credits.append((credit.group(1), joined))
     units = join_fragments(content)
     _take_closing_source(units, body)
     _take_closing_byline(units, body)

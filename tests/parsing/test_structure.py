@@ -75,3 +75,16 @@ def test_dateline_names_authors_but_stays_in_text() -> None:
     body = read_body(["本报讯(记者 张三 通讯员 李四)近日,云溪区召开会议。"])
     assert body.authors == ["张三", "李四"]
     assert body.lead[0].startswith("本报讯(记者 张三")
+
+
+def test_empty_labels_in_the_header_are_not_title_or_authors() -> None:
+    from app.parsing import parse_article
+
+    article = parse_article(
+        "云溪区召开经济工作会议\n作者:\n编辑:\n来源:岳阳日报\n"
+        "1月7日,云溪区召开经济工作会议,总结2021年经济工作,部署2022年重点任务。\n"
+    )
+    assert article.title == "云溪区召开经济工作会议"
+    assert article.authors == ()
+    assert article.credits == ()
+    assert article.source == "岳阳日报"
