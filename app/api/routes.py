@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Request
 
 from app.api.errors import error_responses
+from app.api.figure_filters import FigureFilters, filter_figures
 from app.api.schemas import FigureList, Health, SectionList
 from app.loader import Corpus
-from app.models import Article, Figure, FigureKind, Section, Stats
+from app.models import Article, Figure, Section, Stats
 
 router = APIRouter()
 
@@ -63,10 +64,21 @@ def read_section(
     index: Annotated[int, Path(description="1-based section index.", examples=[1])],
 ) -> Section:
     """One section by its 1-based index."""
+    return section_or_404(article, index)
+
+
+def section_or_404(article: Article, index: int) -> Section:
+    """The article's section ``index`` (1-based), or a 404 that says which exist."""
     if not 1 <= index <= len(article.sections):
         have = f"sections 1-{len(article.sections)}" if article.sections else "no sections"
         raise HTTPException(404, f"section {index} does not exist: the article has {have}")
     return article.sections[index - 1]
+
+
+def figure_list(article: Article, filters: FigureFilters) -> FigureList:
+    """The article's figures that pass ``filters``, as the list body."""
+    items = filter_figures(article, filters)
+    return FigureList(items=items, total=len(items))
 
 
 @router.get(
@@ -76,41 +88,9 @@ def read_section(
     responses=error_responses(422, 500),
     tags=["figures"],
 )
-def list_figures(
-    article: ArticleDep,
-    kind: Annotated[
-        FigureKind | None,
-        Query(
-            description="Only this kind; `slogan` lists the formula slogans instead.",
-            examples=["count"],
-        ),
-    ] = None,
-    unit: Annotated[
-        str | None, Query(description="Only this unit (个, 元, %…).", examples=["个"], max_length=8)
-    ] = None,
-    section: Annotated[
-        int | None,
-        Query(description="Only this section (0 = the lead).", examples=[3], ge=0),
-    ] = None,
-    approximate: Annotated[
-        bool | None, Query(description="Only approximate (true) or exact (false) figures.")
-    ] = None,
-    min: Annotated[float | None, Query(description="Only values ≥ this.", examples=[100])] = None,
-    max: Annotated[float | None, Query(description="Only values ≤ this.", examples=[10000])] = None,
-) -> FigureList:
+def list_figures(article: ArticleDep, filters: Annotated[FigureFilters, Depends()]) -> FigureList:
     """Every number in the body as a typed fact, filtered."""
-    pool = article.slogans if kind == "slogan" else article.figures
-    items = tuple(
-        f
-        for f in pool
-        if (kind is None or kind == "slogan" or f.kind == kind)
-        and (unit is None or f.unit == unit)
-        and (section is None or (f.section or 0) == section)
-        and (approximate is None or f.approximate == approximate)
-        and (min is None or f.value >= min)
-        and (max is None or f.value <= max)
-    )
-    return FigureList(items=items, total=len(items))
+    return figure_list(article, filters)
 
 
 @router.get(

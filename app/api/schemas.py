@@ -77,3 +77,102 @@ class Health(_Frozen):
     loaded: int = Field(description="Articles loaded and served.", examples=[1], ge=0)
     skipped: int = Field(description="Data files skipped (see /articles/skipped).", examples=[0])
     primary: str = Field(description="Id of the article served at /article.", examples=["4980"])
+
+
+class SkippedList(_Frozen):
+    """Every data file that was not loaded, with its reason."""
+
+    items: tuple[SkippedFile, ...] = Field(
+        description="The skipped files, by name.",
+        examples=[[{"file": "bad.txt", "reason": "the file is empty"}]],
+    )
+    total: int = Field(description="How many files were skipped.", examples=[1], ge=0)
+
+
+class ArticleCounts(_Frozen):
+    """Sizes of an article's body."""
+
+    paragraphs: int = Field(description="Paragraphs, lead included.", examples=[15], ge=0)
+    sections: int = Field(description="Headed sections.", examples=[3], ge=0)
+    figures: int = Field(description="Numeric figures (slogans excluded).", examples=[19], ge=0)
+    characters: int = Field(description="Characters in all paragraphs.", examples=[3400], ge=0)
+
+
+class ArticleSummary(_Frozen):
+    """One article in a listing."""
+
+    id: str = Field(description="The article id (see /articles/{id}).", examples=["4980"])
+    title: str = Field(description="The full title.", examples=["传承红色基因 凝聚奋进力量"])
+    subtitle: str | None = Field(
+        description="The subtitle; null when none.", examples=["云溪区扎实推进党史学习教育纪实"]
+    )
+    date: str | None = Field(
+        description="Publication date `YYYY-MM-DD`; null when unknown.", examples=["2021-06-04"]
+    )
+    authors: tuple[str, ...] = Field(description="Author names.", examples=[["邓志强", "易松"]])
+    source: str | None = Field(description="The source line; null when none.", examples=[None])
+    counts: ArticleCounts = Field(description="Sizes of the body.")
+
+
+NEXT_EXAMPLE = "http://127.0.0.1:8000/articles?limit=20&cursor=20"
+
+
+class ArticlePage(_Frozen):
+    """One page of articles, newest first (undated last), then by id."""
+
+    items: tuple[ArticleSummary, ...] = Field(
+        description="The articles on this page.",
+        examples=[[{"id": "4980", "title": "传承红色基因 凝聚奋进力量", "counts": {}}]],
+    )
+    next: str | None = Field(
+        description="URL of the next page (also in the `Link` header); null on the last page.",
+        examples=[NEXT_EXAMPLE],
+    )
+    total: int = Field(description="Articles matching the filters.", examples=[1], ge=0)
+
+
+class SearchHit(_Frozen):
+    """A paragraph that contains the query."""
+
+    article_id: str = Field(description="The article's id.", examples=["4980"])
+    section: int | None = Field(
+        description="The paragraph's section index; null in the lead.", examples=[1]
+    )
+    paragraph: int = Field(description="The paragraph's index in the article.", examples=[3])
+    text: str = Field(
+        description="The paragraph's text.", examples=["全区上下分层次开展党史学习教育。"]
+    )
+    highlights: tuple[tuple[int, int], ...] = Field(
+        description="Each occurrence of the query as `[start, end]` offsets into `text` "
+        "(`text[start:end] == q`), non-overlapping, in order.",
+        examples=[[[6, 8]]],
+    )
+
+
+class SearchPage(_Frozen):
+    """One page of search hits, in listing order of their articles, then text order."""
+
+    items: tuple[SearchHit, ...] = Field(
+        description="The hits on this page.",
+        examples=[[{"article_id": "4980", "section": 1, "paragraph": 3, "highlights": [[6, 8]]}]],
+    )
+    next: str | None = Field(
+        description="URL of the next page (also in the `Link` header); null on the last page.",
+        examples=["http://127.0.0.1:8000/search?q=党史&cursor=20"],
+    )
+
+
+class CorpusStats(_Frozen):
+    """Counts over every loaded article."""
+
+    articles: int = Field(description="Articles loaded.", examples=[1], ge=0)
+    paragraphs: int = Field(description="Paragraphs in all articles.", examples=[15], ge=0)
+    characters: int = Field(description="Characters in all paragraphs.", examples=[3400], ge=0)
+    figures_by_kind: dict[str, int] = Field(
+        description="Figures (slogans excluded) per kind, over all articles.",
+        examples=[{"count": 14, "money": 1}],
+    )
+    articles_per_month: dict[str, int] = Field(
+        description="Dated articles per publication month `YYYY-MM`.",
+        examples=[{"2021-06": 1}],
+    )

@@ -1,0 +1,285 @@
+"""The whole corpus: /articles (paged, filtered), one article's resources, /search,
+/stats/corpus and /articles/skipped."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Query, Request, Response
+
+from app.api.errors import error_responses
+from app.api.figure_filters import FigureFilters
+from app.api.routes import figure_list, section_or_404
+from app.api.schemas import (
+    ArticleCounts,
+    ArticlePage,
+    ArticleSummary,
+    CorpusStats,
+    FigureList,
+    SearchHit,
+    SearchPage,
+    SectionList,
+    SkippedFile,
+    SkippedList,
+)
+from app.catalog import Catalog
+from app.loader import Corpus, Loaded
+from app.models import Article, Section, Stats
+
+router = APIRouter()
+
+# Longest search query: a phrase, not a paragraph; bounds the cost of one scan step.
+MAX_QUERY = 64
+MAX_LIMIT = 100
+# A YYYY-MM-DD bound (month 01-12, day 01-31). Bounds compare as ISO strings, so a
+# day the month lacks (2021-02-30) is still a well-defined bound and is answered.
+DATE_PATTERN = r"^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$"
+
+
+def install(app: FastAPI, corpus: Corpus) -> None:
+    """Index the corpus (listing order, search) and serve it."""
+    app.state.catalog = Catalog(corpus)
+    app.include_router(router)
+
+
+def get_catalog(request: Request) -> Catalog:
+    catalog: Catalog = request.app.state.catalog
+    return catalog
+
+
+CatalogDep = Annotated[Catalog, Depends(get_catalog)]
+
+
+def get_loaded(
+    catalog: CatalogDep,
+    id: Annotated[str, Path(description="The article id.", examples=["4980"], max_length=128)],
+) -> Article:
+    item = catalog.by_id.get(id)
+    if item is None:
+        raise HTTPException(404, f"article {id!r} does not exist (see /articles)")
+    return item.article
+
+
+ItemDep = Annotated[Article, Depends(get_loaded)]
+Limit = Annotated[
+    int, Query(description=f"Items per page (1-{MAX_LIMIT}).", examples=[20], ge=1, le=MAX_LIMIT)
+]
+Cursor = Annotated[
+    str | None,
+    Query(
+        description="Where the page starts: copy it from the previous page's `next`.",
+        examples=["20"],
+        pattern=r"^[0-9]{1,9}$",  # a decimal offset; past the end is an empty page
+    ),
+]
+
+
+def _page_link(request: Request, response: Response, offset: int, more: bool) -> str | None:
+    if not more:
+        return None
+    url = str(request.url.include_query_params(cursor=str(offset)))
+    response.headers["Link"] = f'<{url}>; rel="next"'
+    return url
+
+
+def _summary(item: Loaded) -> ArticleSummary:
+    d = item.digest
+    return ArticleSummary(
+        id=d.id,
+        title=d.title,
+        subtitle=d.subtitle,
+        date=d.date,
+        authors=d.authors,
+        source=d.source,
+        counts=ArticleCounts(
+            paragraphs=len(d.paragraphs),
+            sections=d.sections,
+            figures=d.figures,
+            characters=d.characters,
+        ),
+    )
+
+
+@router.get(
+    "/articles",
+    response_model=ArticlePage,
+    summary="List articles",
+    responses=error_responses(422, 500),
+    tags=["corpus"],
+)
+def list_articles(
+    request: Request,
+    response: Response,
+    catalog: CatalogDep,
+    limit: Limit = 20,
+    cursor: Cursor = None,
+    date_from: Annotated[
+        str | None,
+        Query(
+            description="Only dated on or after (YYYY-MM-DD).",
+            examples=["2021-01-01"],
+            pattern=DATE_PATTERN,
+        ),
+    ] = None,
+    date_to: Annotated[
+        str | None,
+        Query(
+            description="Only dated on or before (YYYY-MM-DD).",
+            examples=["2021-12-31"],
+            pattern=DATE_PATTERN,
+        ),
+    ] = None,
+    author: Annotated[
+        str | None, Query(description="Only with this author.", examples=["邓志强"], max_length=64)
+    ] = None,
+    source: Annotated[
+        str | None,
+        Query(description="Only from this source.", examples=["岳阳日报"], max_length=64),
+    ] = None,
+) -> ArticlePage:
+    """Article summaries, newest first (undated last), then by id; paged."""
+    selected = catalog.select(
+        date_from=date_from,
+        date_to=date_to,
+        author=author,
+        source=source,
+    )
+    offset = int(cursor or 0)
+    items = tuple(_summary(item) for item in selected[offset : offset + limit])
+    more = offset + limit < len(selected)
+    next_url = _page_link(request, response, offset + limit, more)
+    return ArticlePage(items=items, next=next_url, total=len(selected))
+
+
+@router.get(
+    "/articles/skipped",
+    response_model=SkippedList,
+    summary="Skipped files",
+    responses=error_responses(500),
+    tags=["corpus"],
+)
+def list_skipped(catalog: CatalogDep) -> SkippedList:
+    """Every data file that was not loaded, with the reason."""
+    items = tuple(SkippedFile(file=s.file, reason=s.reason) for s in catalog.corpus.skipped)
+    return SkippedList(items=items, total=len(items))
+
+
+@router.get(
+    "/articles/{id}",
+    response_model=Article,
+    summary="One article",
+    responses=error_responses(404, 422, 500),
+    tags=["corpus"],
+)
+def read_article(article: ItemDep) -> Article:
+    """The full article: metadata, lead, sections, canonical text, figures and stats."""
+    return article
+
+
+@router.get(
+    "/articles/{id}/sections",
+    response_model=SectionList,
+    summary="An article's sections",
+    responses=error_responses(404, 422, 500),
+    tags=["corpus"],
+)
+def list_sections(article: ItemDep) -> SectionList:
+    """The article's headed sections, with their paragraphs."""
+    return SectionList(items=article.sections, total=len(article.sections))
+
+
+@router.get(
+    "/articles/{id}/sections/{index}",
+    response_model=Section,
+    summary="One section of an article",
+    responses=error_responses(404, 422, 500),
+    tags=["corpus"],
+)
+def read_section(
+    article: ItemDep,
+    index: Annotated[int, Path(description="1-based section index.", examples=[1])],
+) -> Section:
+    """One section by its 1-based index."""
+    return section_or_404(article, index)
+
+
+@router.get(
+    "/articles/{id}/figures",
+    response_model=FigureList,
+    summary="An article's numeric figures",
+    responses=error_responses(404, 422, 500),
+    tags=["corpus"],
+)
+def list_figures(article: ItemDep, filters: Annotated[FigureFilters, Depends()]) -> FigureList:
+    """Every number in the body as a typed fact, filtered as on /figures."""
+    return figure_list(article, filters)
+
+
+@router.get(
+    "/articles/{id}/stats",
+    response_model=Stats,
+    summary="An article's statistics",
+    responses=error_responses(404, 422, 500),
+    tags=["corpus"],
+)
+def read_stats(article: ItemDep) -> Stats:
+    """Counts over the body, per section, and figures by kind."""
+    return article.stats
+
+
+@router.get(
+    "/search",
+    response_model=SearchPage,
+    summary="Search paragraphs",
+    responses=error_responses(422, 500),
+    tags=["corpus"],
+)
+def search(
+    request: Request,
+    response: Response,
+    catalog: CatalogDep,
+    q: Annotated[
+        str,
+        Query(
+            description="Exact text to find in paragraphs (no word segmentation needed).",
+            examples=["党史"],
+            min_length=1,
+            max_length=MAX_QUERY,
+        ),
+    ],
+    limit: Limit = 20,
+    cursor: Cursor = None,
+) -> SearchPage:
+    """Paragraphs that contain `q`, newest article first, with every occurrence marked."""
+    offset = int(cursor or 0)
+    hits, more = catalog.search.search(q, offset=offset, limit=limit)
+    items = tuple(
+        SearchHit(
+            article_id=h.article_id,
+            section=h.section,
+            paragraph=h.paragraph,
+            text=h.text,
+            highlights=h.highlights,
+        )
+        for h in hits
+    )
+    return SearchPage(items=items, next=_page_link(request, response, offset + limit, more))
+
+
+@router.get(
+    "/stats/corpus",
+    response_model=CorpusStats,
+    summary="Corpus statistics",
+    responses=error_responses(500),
+    tags=["corpus"],
+)
+def corpus_stats(catalog: CatalogDep) -> CorpusStats:
+    """Counts over every loaded article."""
+    c = catalog.counts
+    return CorpusStats(
+        articles=c.articles,
+        paragraphs=c.paragraphs,
+        characters=c.characters,
+        figures_by_kind=c.figures_by_kind,
+        articles_per_month=c.per_month,
+    )

@@ -1,0 +1,50 @@
+"""The figure filters of /figures and /articles/{id}/figures, declared once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Query
+
+from app.models import Article, Figure, FigureKind
+
+
+@dataclass(frozen=True)
+class FigureFilters:
+    """Query parameters that narrow a figure list; None means "any"."""
+
+    kind: Annotated[
+        FigureKind | None,
+        Query(
+            description="Only this kind; `slogan` lists the formula slogans instead.",
+            examples=["count"],
+        ),
+    ] = None
+    unit: Annotated[
+        str | None, Query(description="Only this unit (个, 元, %…).", examples=["个"], max_length=8)
+    ] = None
+    section: Annotated[
+        int | None,
+        Query(description="Only this section (0 = the lead).", examples=[3], ge=0),
+    ] = None
+    approximate: Annotated[
+        bool | None, Query(description="Only approximate (true) or exact (false) figures.")
+    ] = None
+    min: Annotated[float | None, Query(description="Only values ≥ this.", examples=[100])] = None
+    max: Annotated[float | None, Query(description="Only values ≤ this.", examples=[10000])] = None
+
+
+def filter_figures(article: Article, f: FigureFilters) -> tuple[Figure, ...]:
+    """The article's figures (or slogans, for kind=slogan) that pass every filter."""
+    pool = article.slogans if f.kind == "slogan" else article.figures
+    return tuple(
+        fig
+        for fig in pool
+        if (f.kind is None or f.kind == "slogan" or fig.kind == f.kind)
+        and (f.unit is None or fig.unit == f.unit)
+        and (f.section is None or (fig.section or 0) == f.section)
+        and (f.approximate is None or fig.approximate == f.approximate)
+        and (f.min is None or fig.value >= f.min)
+        and (f.max is None or fig.value <= f.max)
+    )

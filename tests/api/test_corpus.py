@@ -1,0 +1,151 @@
+"""The HTTP contract of the corpus: /articles, /articles/{id}/..., /search, /stats/corpus."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.config import Settings
+from app.main import create_app
+from tests.api.helpers import assert_problem
+
+COUNT = 25
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from scripts.gen_corpus import generate
+
+    path = tmp_path_factory.mktemp("corpus")
+    generate(COUNT, path)
+    (path / "zz_empty.txt").write_bytes(b"")
+    return path
+
+
+@pytest.fixture(scope="module")
+def corpus_client(folder: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    settings = Settings(data=folder, cache_dir=tmp_path_factory.mktemp("cache"))
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+def walk(client: TestClient, url: str) -> list[dict[str, object]]:
+    items: list[dict[str, object]] = []
+    next_url: str | None = url
+    while next_url:
+        response = client.get(next_url)
+        assert response.status_code == 200
+        body = response.json()
+        items += body["items"]
+        if body["next"]:
+            assert response.headers["link"] == f'<{body["next"]}>; rel="next"'
+        else:
+            assert "link" not in response.headers
+        next_url = body["next"]
+    return items
+
+
+def test_paging_returns_each_article_once(corpus_client: TestClient) -> None:
+    items = walk(corpus_client, "/articles?limit=7")
+    assert len(items) == COUNT
+    assert len({item["id"] for item in items}) == COUNT
+    dates = [str(item["date"]) for item in items]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_summary_shape(corpus_client: TestClient) -> None:
+    body = corpus_client.get("/articles?limit=1").json()
+    assert body["total"] == COUNT
+    item = body["items"][0]
+    assert set(item) == {"id", "title", "subtitle", "date", "authors", "source", "counts"}
+    assert item["counts"]["paragraphs"] == 15
+
+
+def test_filters(corpus_client: TestClient) -> None:
+    every = walk(corpus_client, "/articles?limit=100")
+    some = corpus_client.get("/articles?date_from=2021-01-01&date_to=2021-12-31").json()
+    assert some["total"] == sum(1 for a in every if str(a["date"]).startswith("2021"))
+    author = every[0]["authors"][0]  # type: ignore[index]
+    by_author = corpus_client.get("/articles", params={"author": author, "limit": 100}).json()
+    assert by_author["items"]
+    assert all(author in a["authors"] for a in by_author["items"])
+    source = corpus_client.get("/articles", params={"source": "岳阳日报", "limit": 100}).json()
+    assert all(a["source"] == "岳阳日报" for a in source["items"])
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["limit=101", "limit=0", "cursor=-1", "cursor=abc", "date_from=2021-13-01", "date_to=x"],
+)
+def test_bad_paging_or_filter_is_422(corpus_client: TestClient, query: str) -> None:
+    assert_problem(corpus_client.get(f"/articles?{query}"), 422)
+
+
+def test_cursor_past_the_end_is_an_empty_page(corpus_client: TestClient) -> None:
+    body = corpus_client.get("/articles?cursor=999999999").json()
+    assert body == {"items": [], "next": None, "total": COUNT}
+
+
+def test_one_article_and_its_parts(corpus_client: TestClient) -> None:
+    article = corpus_client.get("/articles/10003").json()
+    assert article["id"] == "10003"
+    sections = corpus_client.get("/articles/10003/sections").json()
+    assert sections["total"] == 3
+    section = corpus_client.get("/articles/10003/sections/1").json()
+    assert section == article["sections"][0]
+    stats = corpus_client.get("/articles/10003/stats").json()
+    assert stats == article["stats"]
+    figures = corpus_client.get("/articles/10003/figures?kind=count").json()
+    assert figures["items"]
+    assert all(f["kind"] == "count" for f in figures["items"])
+
+
+def test_unknown_article_and_section_are_404(corpus_client: TestClient) -> None:
+    for path in ("/articles/nope", "/articles/nope/sections", "/articles/10003/sections/4"):
+        assert_problem(corpus_client.get(path), 404)
+
+
+def test_skipped_files_are_listed(corpus_client: TestClient) -> None:
+    body = corpus_client.get("/articles/skipped").json()
+    assert body["total"] == 1
+    assert body["items"][0]["file"] == "zz_empty.txt"
+    assert body["items"][0]["reason"]
+    assert corpus_client.get("/health").json()["skipped"] == 1
+
+
+@pytest.mark.parametrize("q", ["党史", "项目代号甲一二乙", "学史以明志,"])
+def test_search_highlights_round_trip(corpus_client: TestClient, q: str) -> None:
+    hits = walk(corpus_client, f"/search?q={q}&limit=7")
+    assert hits
+    for hit in hits:
+        spans = hit["highlights"]
+        assert isinstance(spans, list)
+        assert spans
+        assert all(str(hit["text"])[s:e] == q for s, e in spans)
+
+
+def test_rare_term_finds_one_article(corpus_client: TestClient) -> None:
+    hits = corpus_client.get("/search", params={"q": "项目代号甲一二乙"}).json()["items"]
+    assert [h["article_id"] for h in hits] == ["10012"]
+    assert hits[0]["section"] is None
+
+
+@pytest.mark.parametrize("q", ["", "党" * 65])
+def test_empty_or_long_query_is_422(corpus_client: TestClient, q: str) -> None:
+    assert_problem(corpus_client.get("/search", params={"q": q}), 422)
+
+
+def test_corpus_stats(corpus_client: TestClient) -> None:
+    body = corpus_client.get("/stats/corpus").json()
+    assert body["articles"] == COUNT
+    assert body["paragraphs"] == 15 * COUNT
+    assert sum(body["articles_per_month"].values()) == COUNT
+    assert body["figures_by_kind"]["count"] > 0
+
+
+def test_bundled_examples_exist(client: TestClient) -> None:
+    assert client.get("/articles/4980").status_code == 200
+    assert client.get("/articles/4980/sections/1").status_code == 200
