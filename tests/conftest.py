@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,7 +33,42 @@ def article(seed_bytes: bytes) -> Article:
     return parse_article(seed_bytes, fallback_id=SEED.stem)
 
 
+_CACHE_HOME: Path | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """No test (nor a server it starts) writes a snapshot into the real ~/.cache.
+
+    Set before collection, since some test modules build an app at import time.
+    """
+    global _CACHE_HOME
+    _CACHE_HOME = Path(tempfile.mkdtemp(prefix="article-api-test-cache-"))
+    os.environ["XDG_CACHE_HOME"] = str(_CACHE_HOME)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _CACHE_HOME is not None:
+        shutil.rmtree(_CACHE_HOME, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def client() -> Iterator[TestClient]:
-    with TestClient(create_app(Settings(data=DATA))) as test_client:
+    with TestClient(create_app(Settings(data=DATA, cache_dir=None))) as test_client:
         yield test_client
+
+
+def data_fingerprint(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file under ``folder`` (hidden ones too), by relative path."""
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def data_is_read_only() -> Iterator[None]:
+    """The service is read-only for real: data/ is byte-identical after the whole suite."""
+    before = data_fingerprint(DATA)
+    yield
+    assert data_fingerprint(DATA) == before, "the test suite changed files under data/"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-from http import HTTPStatus
 from collections.abc import Mapping
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -16,6 +16,8 @@ from starlette.exceptions import HTTPException
 log = logging.getLogger("app.api")
 
 PROBLEM_JSON = "application/problem+json"
+# The whole detail of a 500: no exception text, traceback or file path reaches a client.
+SERVER_ERROR_DETAIL = "internal server error; the incident was logged"
 
 
 class ValidationItem(BaseModel):
@@ -105,7 +107,7 @@ def install(app: FastAPI) -> None:
 
     async def server_error(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s", request.url.path)
-        return problem(500, "internal server error; the incident was logged", request.url.path)
+        return problem(500, SERVER_ERROR_DETAIL, request.url.path)
 
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)

@@ -1,0 +1,269 @@
+"""A pure-ASGI layer in front of FastAPI's routing: precomputed answers, HTTP semantics.
+
+The data never changes while the server runs, so at start-up (after the app's
+own lifespan start-up, or on the first request when a server runs no lifespan)
+the layer asks FastAPI in-process for each resource of the primary article and
+keeps the answer, compressed once per coding (see :func:`precomputed_paths`).
+A GET or HEAD without a query string for one of those paths is then answered
+from bytes; everything else falls through to FastAPI, and the layer gives a 200
+from there the same ETag, 304, compression and headers (one code path,
+:func:`app.api.http.represent`), so both answers are byte-identical.
+
+It is registered with ``app.add_middleware(HttpLayer, ...)``: FastAPI runs it
+inside its ServerErrorMiddleware, outside its routing and exception handlers.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.api import errors
+from app.api.http import (
+    PREFLIGHT,
+    READ_METHODS,
+    Headers,
+    Representation,
+    common_headers,
+    etag_matches,
+    not_modified_since,
+    represent,
+)
+
+if TYPE_CHECKING:
+    from app.loader import Corpus
+
+log = logging.getLogger("app.api.fastpath")
+
+
+def precomputed_paths(corpus: Corpus) -> list[str]:
+    """The resources answered from bytes: every path of the primary article's routes."""
+    article = corpus.primary
+    return [
+        "/article",
+        "/sections",
+        *(f"/sections/{section.index}" for section in article.sections),
+        "/figures",
+        *(f"/figures/{figure.id}" for figure in (*article.figures, *article.slogans)),
+        "/stats",
+        "/health",
+        "/openapi.json",
+    ]
+
+
+class HttpLayer:
+    """Answers precomputed resources itself; gives every answer the same HTTP semantics."""
+
+    def __init__(
+        self, app: ASGIApp, *, max_age: int, last_modified: float, fast_path: bool = True
+    ) -> None:
+        self.app = app
+        self.max_age = max_age
+        self.last_modified = last_modified
+        self.fast_path = fast_path
+        self.table: dict[str, Representation] = {}
+        self.warmed = False
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            if scope["type"] == "lifespan":
+                send = self._warm_on_startup(scope, send)
+            await self.app(scope, receive, send)
+            return
+        method = scope["method"]
+        if method == "GET" or method == "HEAD":
+            if not self.warmed:
+                await self.warm(scope["app"])
+            if not scope["query_string"]:
+                representation = self.table.get(scope["path"])
+                if representation is not None:
+                    await answer(representation, scope, send)
+                    return
+        elif method == "OPTIONS":
+            await options(scope, send)
+            return
+        await self._fall_through(scope, receive, send)
+
+    def _warm_on_startup(self, scope: Scope, send: Send) -> Send:
+        async def startup_send(message: Message) -> None:
+            if message["type"] == "lifespan.startup.complete" and not self.warmed:
+                await self.warm(scope["app"])
+            await send(message)
+
+        return startup_send
+
+    async def warm(self, api: Any) -> None:
+        """Ask the app for every precomputed resource once and keep each 200."""
+        self.warmed = True
+        if not self.fast_path:
+            return
+        for path in precomputed_paths(api.state.corpus):
+            response = _Response()
+            try:
+                await self.app(_get_scope(api, path), _no_body, response)
+            except Exception:
+                log.exception("could not precompute %s; it will be served by FastAPI", path)
+                continue
+            if response.status == 200:
+                self.table[path] = represent(
+                    response.body,
+                    response.headers,
+                    path=path,
+                    max_age=self.max_age,
+                    last_modified=self.last_modified,
+                )
+
+    async def _fall_through(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # HEAD is asked as GET so the ETag and Content-Length are the GET's; the
+        # body is dropped on the way out.
+        inner = {**scope, "method": "GET"} if scope["method"] == "HEAD" else scope
+        finisher = _Finisher(self, scope, send)
+        try:
+            await self.app(inner, receive, finisher)
+        except Exception:
+            if not finisher.started:
+                crash = errors.problem(500, errors.SERVER_ERROR_DETAIL, scope["path"])
+                await finisher.send_plain(500, crash.raw_headers, bytes(crash.body))
+            raise  # ServerErrorMiddleware logs it (its handler) and re-raises to the server
+
+
+async def answer(representation: Representation, scope: Scope, send: Send) -> None:
+    """Send the variant the request negotiates: 200, or 304 when the client has it."""
+    accept_encoding = b""
+    if_none_match = if_modified_since = None
+    for name, value in scope["headers"]:
+        if name == b"accept-encoding":
+            accept_encoding = value
+        elif name == b"if-none-match":
+            if_none_match = value
+        elif name == b"if-modified-since":
+            if_modified_since = value
+    variant = representation.select(accept_encoding)
+    if if_none_match is not None:  # RFC 9110 13.2.2: If-Modified-Since is then ignored
+        fresh = etag_matches(if_none_match, variant.etag)
+    elif if_modified_since is not None:
+        fresh = not_modified_since(if_modified_since, representation.last_modified)
+    else:
+        fresh = False
+    if fresh:
+        await send({"type": "http.response.start", "status": 304, "headers": variant.not_modified})
+        await send({"type": "http.response.body", "body": b""})
+        return
+    await send({"type": "http.response.start", "status": 200, "headers": variant.headers})
+    body = b"" if scope["method"] == "HEAD" else variant.body
+    await send({"type": "http.response.body", "body": body})
+
+
+async def options(scope: Scope, send: Send) -> None:
+    """OPTIONS: CORS preflight (GET and HEAD only) or the methods every resource allows."""
+    headers = [(b"allow", READ_METHODS.encode()), *common_headers(scope["path"])]
+    if any(name == b"access-control-request-method" for name, _ in scope["headers"]):
+        headers += PREFLIGHT
+    await send({"type": "http.response.start", "status": 204, "headers": headers})
+    await send({"type": "http.response.body", "body": b""})
+
+
+def finish_headers(status: int, headers: Headers, path: str) -> Headers:
+    """Headers of a response that is not a precomputable 200 (errors, redirects, 206...)."""
+    names = {name for name, _ in headers}
+    result = [(k, v) for k, v in headers if k != b"allow"]
+    if status == 405 or b"allow" in names:
+        result.append(
+            (b"allow", READ_METHODS.encode() if status == 405 else dict(headers)[b"allow"])
+        )
+    if status >= 400 and b"cache-control" not in names:
+        result.append((b"cache-control", b"no-store"))
+    result += [(k, v) for k, v in common_headers(path) if k not in names]
+    return result
+
+
+@dataclass(slots=True)
+class _Finisher:
+    """The ``send`` FastAPI answers through: a complete 200 is buffered and
+    represented (ETag, 304, coding); anything else gets its headers finished."""
+
+    layer: HttpLayer
+    scope: Scope
+    send: Send
+    started: bool = False
+    buffering: bool = False
+    status: int = 0
+    headers: Headers = field(default_factory=list)
+    chunks: list[bytes] = field(default_factory=list)
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.started = True
+            self.status = message["status"]
+            self.headers = list(message.get("headers", []))
+            lengths = [v for k, v in self.headers if k == b"content-length"]
+            self.buffering = self.status == 200 and bool(lengths)
+            if not self.buffering:
+                headers = finish_headers(self.status, self.headers, self.scope["path"])
+                await self.send({**message, "headers": headers})
+            return
+        if message["type"] != "http.response.body":
+            await self.send(message)
+            return
+        more = message.get("more_body", False)
+        if self.buffering:
+            self.chunks.append(message.get("body", b""))
+            if not more:
+                representation = represent(
+                    b"".join(self.chunks),
+                    self.headers,
+                    path=self.scope["path"],
+                    max_age=self.layer.max_age,
+                    last_modified=self.layer.last_modified,
+                )
+                await answer(representation, self.scope, self.send)
+        elif self.scope["method"] != "HEAD":
+            await self.send(message)
+        elif not more:
+            await self.send({"type": "http.response.body", "body": b""})
+
+    async def send_plain(self, status: int, headers: Headers, body: bytes) -> None:
+        await self({"type": "http.response.start", "status": status, "headers": headers})
+        await self({"type": "http.response.body", "body": body})
+
+
+@dataclass(slots=True)
+class _Response:
+    """Collects an in-process answer."""
+
+    status: int = 0
+    headers: Headers = field(default_factory=list)
+    body: bytes = b""
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.status = message["status"]
+            self.headers = list(message.get("headers", []))
+        elif message["type"] == "http.response.body":
+            self.body += message.get("body", b"")
+
+
+async def _no_body() -> Message:
+    return {"type": "http.request", "body": b"", "more_body": False}
+
+
+def _get_scope(api: Any, path: str) -> Scope:
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0", "spec_version": "2.3"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": b"",
+        "headers": [(b"host", b"localhost")],
+        "client": None,
+        "server": None,
+        "state": {},
+        "app": api,
+    }
