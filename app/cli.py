@@ -3,30 +3,25 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import json
+import logging.config
 import os
 import sys
 from pathlib import Path
+from typing import Any, Literal, get_args, get_origin
 
 from pydantic import ValidationError
 
 from app.config import Settings
+from app.logs import logging_config
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="article-api", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve the articles over HTTP")
-    serve.add_argument("--host", help="address to listen on (ARTICLE_HOST, default 127.0.0.1)")
-    serve.add_argument("--port", type=int, help="port (ARTICLE_PORT, default 8000)")
-    serve.add_argument("--data", type=Path, help="article file or folder (ARTICLE_DATA)")
-    serve.add_argument("--workers", type=int, help="worker processes (ARTICLE_WORKERS)")
-    serve.add_argument("--log-level", help="log level (ARTICLE_LOG_LEVEL)")
-    serve.add_argument(
-        "--no-access-log", action="store_true", help="no access log (ARTICLE_ACCESS_LOG=false)"
-    )
-    serve.add_argument("--strict", action="store_true", help="fail if any file is skipped")
-    serve.add_argument("--primary", help="file name of the article served at /article")
+    add_setting_flags(serve)
     parse = commands.add_parser("parse", help="print the JSON of GET /article for a file")
     parse.add_argument("file", type=Path)
     args = parser.parse_args(argv)
@@ -49,19 +44,66 @@ def _parse(file: Path) -> int:
     return 0
 
 
+def env_name(field: str) -> str:
+    """The environment variable of a setting: ``data`` -> ``ARTICLE_DATA``."""
+    return f"{Settings.model_config.get('env_prefix', '')}{field}".upper()
+
+
+def flag_name(field: str) -> str:
+    """The CLI flag of a setting: ``log_level`` -> ``--log-level``."""
+    return "--" + field.replace("_", "-")
+
+
+def shown_default(field: str) -> str:
+    """A setting's default as a person would type it (computed ones are computed here)."""
+    if field == "data":
+        return "the bundled data/"
+    value = Settings.model_fields[field].get_default(call_default_factory=True, validated_data={})
+    if isinstance(value, bool):
+        return str(value).lower()
+    return "none" if value is None else str(value)
+
+
+def add_setting_flags(parser: argparse.ArgumentParser) -> None:
+    """One flag per Settings field, made from the field itself, so none can be missing.
+
+    Values are passed on as text and validated by Settings, like environment variables;
+    a bool field gets ``--name``/``--no-name``, a Literal field its choices.
+    """
+    for name, field in Settings.model_fields.items():
+        help_text = f"{field.description} [{env_name(name)}; default: {shown_default(name)}]"
+        options: dict[str, Any] = {
+            "dest": name,
+            "default": None,
+            "help": help_text.replace("%", "%%"),
+        }
+        if field.annotation is bool:
+            options["action"] = argparse.BooleanOptionalAction
+        elif get_origin(field.annotation) is Literal:
+            options["choices"] = get_args(field.annotation)
+        else:
+            options["metavar"] = name.upper()
+        parser.add_argument(flag_name(name), **options)
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, str]:
+    """The environment variables the given flags stand for."""
+    overrides = {}
+    for name, field in Settings.model_fields.items():
+        value = getattr(args, name, None)
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        elif field.annotation is Path:
+            value = Path(value).resolve()
+        overrides[env_name(name)] = str(value)
+    return overrides
+
+
 def _serve(args: argparse.Namespace) -> int:
-    overrides = {
-        "ARTICLE_HOST": args.host,
-        "ARTICLE_PORT": args.port,
-        "ARTICLE_DATA": args.data.resolve() if args.data else None,
-        "ARTICLE_WORKERS": args.workers,
-        "ARTICLE_LOG_LEVEL": args.log_level,
-        "ARTICLE_ACCESS_LOG": "false" if args.no_access_log else None,
-        "ARTICLE_STRICT": "true" if args.strict else None,
-        "ARTICLE_PRIMARY": args.primary,
-    }
     # Workers are separate processes: the settings reach them through the environment.
-    os.environ.update({k: str(v) for k, v in overrides.items() if v is not None})
+    os.environ.update(_overrides(args))
     try:
         settings = Settings()
     except ValidationError as exc:
@@ -73,12 +115,20 @@ def _serve(args: argparse.Namespace) -> int:
     from app.loader import DataError
     from app.main import create_app
 
-    options = {
-        "host": settings.host,
-        "port": settings.port,
-        "log_level": settings.log_level,
-        "access_log": settings.access_log,
-    }
+    log_config = logging_config(settings.log_level)
+    logging.config.dictConfig(log_config)
+    run = functools.partial(
+        uvicorn.run,
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level,
+        # uvicorn's own (text) access log is off: the app writes the JSON one.
+        access_log=False,
+        log_config=log_config,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+        timeout_keep_alive=settings.keep_alive,
+    )
     try:
         # Loading fails fast, with one clear line, before the server starts. With one
         # worker the app made here is the one served (the data is parsed once).
@@ -87,9 +137,9 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"article-api: {exc}", file=sys.stderr)
         return 2
     if settings.workers == 1:
-        uvicorn.run(app, **options)  # type: ignore[arg-type]
+        run(app)
     else:
-        uvicorn.run("app.main:create_app", factory=True, workers=settings.workers, **options)  # type: ignore[arg-type]
+        run("app.main:create_app", factory=True, workers=settings.workers)
     return 0
 
 

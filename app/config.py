@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 BUNDLED_DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+def default_cache_dir() -> Path:
+    """$XDG_CACHE_HOME/article-api, or ~/.cache/article-api."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "article-api"
 
 
 class Settings(BaseSettings):
@@ -31,6 +38,21 @@ class Settings(BaseSettings):
         default="info", description="Log level of the server."
     )
     access_log: bool = Field(default=True, description="Write one access log line per request.")
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1",
+        description=(
+            "Comma-separated proxy addresses (or *) whose X-Forwarded-For/-Proto are trusted "
+            "for the client address and scheme."
+        ),
+    )
+    keep_alive: int = Field(
+        default=5,
+        ge=1,
+        description=(
+            "Seconds an idle keep-alive connection stays open; set it above the load "
+            "balancer's idle timeout."
+        ),
+    )
     cache_max_age: int = Field(
         default=300, ge=0, description="Seconds clients may cache a 200 (Cache-Control max-age)."
     )
@@ -42,3 +64,21 @@ class Settings(BaseSettings):
     strict: bool = Field(
         default=False, description="Refuse to start when any data file is skipped."
     )
+    cache_dir: Path | None = Field(
+        default_factory=default_cache_dir,
+        description="Folder of the parsed-snapshot cache, so a restart does not re-parse "
+        "unchanged files (default: $XDG_CACHE_HOME/article-api or ~/.cache/article-api; "
+        "empty disables it). Never inside the data folder.",
+    )
+    parse_workers: int | None = Field(
+        default=None,
+        ge=1,
+        le=64,
+        description="Processes that parse files at start-up when there are many "
+        "(default: one per core; 1 parses in the server process).",
+    )
+
+    @field_validator("cache_dir", mode="before")
+    @classmethod
+    def _empty_disables(cls, value: object) -> object:
+        return None if value in ("", None) else value
