@@ -22,40 +22,56 @@ from fastapi.testclient import TestClient
 from app.api.accesslog import AccessLogMiddleware
 from app.config import Settings
 from app.logs import JsonFormatter, logging_config
-from app.main import create_app
+from app.main import ArticleAPI, create_app
 from tests.conftest import DATA
 
 
-class Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.records: list[logging.LogRecord] = []
+class Captured:
+    """The sink of an access-log middleware: every line it writes, parsed."""
 
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
+    def __init__(self, middleware: AccessLogMiddleware) -> None:
+        self.middleware = middleware
+        self.text: list[str] = []
+
+    def __call__(self, text: str) -> None:
+        self.text.append(text)
+
+    @property
+    def lines(self) -> list[dict[str, Any]]:
+        self.middleware.flush()
+        return [json.loads(line) for line in "".join(self.text).splitlines()]
 
 
 @pytest.fixture
-def access() -> Iterator[Collect]:
-    """The records of ``app.access``, whatever logging config another test applied."""
+def access_level() -> Iterator[None]:
+    """``app.access`` at INFO, whatever logging config another test applied."""
     logger = logging.getLogger("app.access")
-    handler, level = Collect(), logger.level
-    logger.addHandler(handler)
+    level = logger.level
     logger.setLevel(logging.INFO)
-    yield handler
-    logger.removeHandler(handler)
+    yield
     logger.setLevel(level)
 
 
-def fields(record: logging.LogRecord) -> dict[str, Any]:
-    value: dict[str, Any] = record.fields  # type: ignore[attr-defined]
-    return value
+@pytest.fixture(scope="module")
+def logged_app() -> ArticleAPI:
+    return create_app(Settings(data=DATA, cache_dir=None))
 
 
 @pytest.fixture(scope="module")
-def logged_client() -> Iterator[TestClient]:
-    with TestClient(create_app(Settings(data=DATA, cache_dir=None))) as client:
+def logged_client(logged_app: ArticleAPI) -> Iterator[TestClient]:
+    with TestClient(logged_app) as client:
         yield client
+
+
+@pytest.fixture
+def access(logged_app: ArticleAPI, access_level: None) -> Iterator[Captured]:
+    middleware = logged_app.front
+    assert isinstance(middleware, AccessLogMiddleware)
+    middleware.flush()
+    sink, captured = middleware.sink, Captured(middleware)
+    middleware.sink = captured
+    yield captured
+    middleware.sink = sink
 
 
 def test_a_record_is_one_json_line_with_its_fields() -> None:
@@ -88,10 +104,16 @@ def test_logging_config_sends_app_and_uvicorn_to_stdout_at_the_level() -> None:
     assert config["handlers"]["stdout"]["stream"] == "ext://sys.stdout"
 
 
-def test_one_line_per_request_with_its_fields(logged_client: TestClient, access: Collect) -> None:
+def test_one_line_per_request_with_its_fields(logged_client: TestClient, access: Captured) -> None:
     response = logged_client.get("/figures", params={"kind": "percent"})
-    assert len(access.records) == 1
-    line = fields(access.records[0])
+    assert len(access.lines) == 1
+    line = access.lines[0]
+    assert (line["level"], line["logger"], line["msg"]) == (
+        "info",
+        "app.access",
+        "GET /figures 200",
+    )
+    assert line["ts"].endswith("Z")
     assert line["method"] == "GET"
     assert line["path"] == "/figures"
     assert line["query"] == "kind=percent"
@@ -100,38 +122,42 @@ def test_one_line_per_request_with_its_fields(logged_client: TestClient, access:
     assert line["duration_ms"] >= 0
 
 
-def test_no_query_field_without_a_query(logged_client: TestClient, access: Collect) -> None:
+def test_no_query_field_without_a_query(logged_client: TestClient, access: Captured) -> None:
     logged_client.get("/health")
-    assert "query" not in fields(access.records[0])
+    assert "query" not in access.lines[0]
+
+
+def test_a_line_is_valid_json_whatever_the_path(
+    logged_client: TestClient, access: Captured
+) -> None:
+    logged_client.get('/nope/"quoted"\\back/文章')
+    assert access.lines[0]["path"] == '/nope/"quoted"\\back/文章'
+    assert access.lines[0]["status"] == 404
 
 
 @pytest.mark.parametrize(
     ("path", "status"), [("/article", 200), ("/sections/999", 404), ("/nope", 404)]
 )
 def test_fast_path_and_error_answers_are_logged(
-    logged_client: TestClient, access: Collect, path: str, status: int
+    logged_client: TestClient, access: Captured, path: str, status: int
 ) -> None:
     """/article is answered by the precomputed fast path, below the access log."""
     logged_client.get(path)
-    assert [(fields(r)["path"], fields(r)["status"]) for r in access.records] == [(path, status)]
+    assert [(line["path"], line["status"]) for line in access.lines] == [(path, status)]
 
 
 def test_the_access_log_is_the_outermost_layer() -> None:
     app = create_app(Settings(data=DATA, cache_dir=None))
-    outermost: object = app.user_middleware[0].cls
-    assert outermost is AccessLogMiddleware
+    assert isinstance(app.front, AccessLogMiddleware)
+    assert app.front.app is app.http_layer
 
 
-def test_off_means_not_installed_at_all(access: Collect) -> None:
+def test_off_means_not_installed_at_all() -> None:
     app = create_app(Settings(data=DATA, cache_dir=None, access_log=False))
-    layers: list[object] = [m.cls for m in app.user_middleware]
-    assert AccessLogMiddleware not in layers
-    with TestClient(app) as client:
-        assert client.get("/health").status_code == 200
-    assert access.records == []
+    assert app.front is app.http_layer
 
 
-def test_a_failing_app_is_logged_as_500_and_the_error_goes_on(access: Collect) -> None:
+def test_a_failing_app_is_logged_as_500_and_the_error_goes_on(access_level: None) -> None:
     async def failing(scope: Any, receive: Any, send: Any) -> None:
         raise RuntimeError("boom")
 
@@ -142,9 +168,11 @@ def test_a_failing_app_is_logged_as_500_and_the_error_goes_on(access: Collect) -
         return None
 
     scope = {"type": "http", "method": "GET", "path": "/x", "query_string": b"", "headers": []}
+    middleware = AccessLogMiddleware(failing)
+    captured = middleware.sink = Captured(middleware)
     with pytest.raises(RuntimeError, match="boom"):
-        asyncio.run(AccessLogMiddleware(failing)(scope, nothing, ignore))
-    assert fields(access.records[0])["status"] == 500
+        asyncio.run(middleware(scope, nothing, ignore))
+    assert captured.lines[0]["status"] == 500
 
 
 def free_port() -> int:

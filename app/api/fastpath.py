@@ -9,8 +9,10 @@ from bytes; everything else falls through to FastAPI, and the layer gives a 200
 from there the same ETag, 304, compression and headers (one code path,
 :func:`app.api.http.represent`), so both answers are byte-identical.
 
-It is registered with ``app.add_middleware(HttpLayer, ...)``: FastAPI runs it
-inside its ServerErrorMiddleware, outside its routing and exception handlers.
+It stands in front of all of FastAPI, middleware stack included (see
+:class:`app.main.ArticleAPI`): measured live, FastAPI's and Starlette's per-request
+layers cost more than the whole precomputed answer, so a request the table can
+answer never enters them.
 """
 
 from __future__ import annotations
@@ -59,9 +61,16 @@ class HttpLayer:
     """Answers precomputed resources itself; gives every answer the same HTTP semantics."""
 
     def __init__(
-        self, app: ASGIApp, *, max_age: int, last_modified: float, fast_path: bool = True
+        self,
+        app: ASGIApp,
+        *,
+        api: Any,
+        max_age: int,
+        last_modified: float,
+        fast_path: bool = True,
     ) -> None:
         self.app = app
+        self.api = api  # the FastAPI app: its corpus names the resources to precompute
         self.max_age = max_age
         self.last_modified = last_modified
         self.fast_path = fast_path
@@ -78,7 +87,7 @@ class HttpLayer:
         method = scope["method"]
         if method == "GET" or method == "HEAD":
             if not self.warmed:
-                await self.warm(scope["app"])
+                await self.warm()
             if not scope["query_string"]:
                 representation = self.table.get(scope["path"])
                 if representation is not None:
@@ -101,7 +110,7 @@ class HttpLayer:
         async def startup_send(message: Message) -> None:
             if message["type"] == "lifespan.startup.complete" and not self.warmed:
                 self.warmed = True
-                self.warming = asyncio.create_task(self._fill(scope["app"]))
+                self.warming = asyncio.create_task(self._fill())
             elif message["type"] == "lifespan.shutdown.complete" and self.warming:
                 self.warming.cancel()
             await send(message)
@@ -113,19 +122,19 @@ class HttpLayer:
         if self.warming is not None:
             await self.warming
 
-    async def warm(self, api: Any) -> None:
+    async def warm(self) -> None:
         """Ask the app for every precomputed resource once and keep each 200."""
         self.warmed = True
-        await self._fill(api)
+        await self._fill()
 
-    async def _fill(self, api: Any) -> None:
+    async def _fill(self) -> None:
         if not self.fast_path:
             return
-        for path in precomputed_paths(api.state.corpus):
+        for path in precomputed_paths(self.api.state.corpus):
             await asyncio.sleep(0)  # let requests that arrive meanwhile be served
             response = _Response()
             try:
-                await self.app(_get_scope(api, path), _no_body, response)
+                await self.app(_get_scope(self.api, path), _no_body, response)
             except Exception:
                 log.exception("could not precompute %s; it will be served by FastAPI", path)
                 continue

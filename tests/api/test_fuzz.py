@@ -33,6 +33,9 @@ schema.config.phases.update(phases=["examples", "coverage", "fuzzing"])
     max_examples=MAX_EXAMPLES,
     deadline=None,
     database=None,
+    # The same examples on every run: CI is reproducible, and a failure seen once
+    # is seen again. Widen the search by hand with MAX_EXAMPLES when changing routes.
+    derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 def test_api(case: Case[Any]) -> None:

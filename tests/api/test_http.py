@@ -45,12 +45,11 @@ def raw(
 
 def layer_of(client: TestClient) -> HttpLayer:
     """The client's HttpLayer, once its start-up precomputation has finished."""
-    app = client.app.middleware_stack  # type: ignore[attr-defined]
-    while not isinstance(app, HttpLayer):
-        app = app.app
-    if app.warming is not None:
-        client.portal.call(app.wait_warm)  # type: ignore[union-attr]
-    return app
+    layer = client.app.http_layer  # type: ignore[attr-defined]
+    assert isinstance(layer, HttpLayer)
+    if layer.warming is not None:
+        client.portal.call(layer.wait_warm)  # type: ignore[union-attr]
+    return layer
 
 
 PATHS = precomputed_paths(create_app(Settings(data=DATA)).state.corpus)
