@@ -117,6 +117,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument(
+        "--no-access-log", action="store_true", help="serve the API without its access log"
+    )
     parser.add_argument("--serve-bare", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_bare:
@@ -125,7 +128,8 @@ def main() -> int:
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     started = time.perf_counter()
     api = subprocess.Popen(
-        ["taskset", "-c", "0", str(BIN / "article-api"), "serve", "--port", str(API_PORT)],
+        ["taskset", "-c", "0", str(BIN / "article-api"), "serve", "--port", str(API_PORT)]
+        + (["--no-access-log"] if args.no_access_log else []),
         cwd=ROOT,
         **quiet,
     )  # type: ignore[call-overload]
