@@ -32,6 +32,10 @@ _HEADER_NOISE = re.compile(
 _SUBTITLE = re.compile(r"^[—–-]{1,2}\s?(?=\S)")
 # A pre-title ends with a dash run (`牢记嘱托 感恩奋进——`).
 _PRETITLE_END = re.compile(r"[—–]{1,2}$")
+# A full sentence: a short first paragraph (`近日,云溪区召开大会。`) is body, never a
+# title line. Titles do not end in 。; an exclamation may end a title (`启航新征程!`),
+# so ! and ? count only on a line longer than a title.
+_SENTENCE = re.compile(r"^(?:.{6,}。|.{20,}[!?！？])[”’」』)]*$")
 # Headings numbered 一、 / (一) end the header: they belong to the body.
 _NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[(][一二三四五六七八九十]{1,3}[)])")
 
@@ -90,8 +94,10 @@ def read_header(lines: list[str], meta: MetaBlock | None) -> tuple[Header, int]:
             if names:  # else an empty label such as `作者:`: a marker with no names
                 found, i = names
                 header.authors.extend(found)
-        elif marker_before:
-            i -= 1  # an unlabelled line after the header's markers starts the body
+        elif marker_before or _SENTENCE.search(line):
+            # An unlabelled line after the header's markers, or a sentence (titles do
+            # not end in 。), starts the body.
+            i -= 1
             break
         else:
             title_lines.append(line)

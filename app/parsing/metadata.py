@@ -20,7 +20,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from app.parsing.normalize import BOILERPLATE_LINES
+from app.parsing.normalize import is_boilerplate
 
 # The end of the block: `/enpproperty-->` (the closing `</enpproperty>` tag's
 # residue), or a bare `enpproperty` marker left by other strippers.
@@ -113,7 +113,7 @@ def _unmarked_block_end(lines: list[str]) -> int | None:
                 and len(lines[end + 1]) <= MAX_UNMARKED_TAIL_CHARS
                 and not _BODY_LINE_END.search(lines[end + 1])
                 and not _PROSE.search(lines[end + 1])
-                and lines[end + 1] not in BOILERPLATE_LINES
+                and not is_boilerplate(lines[end + 1])
             ):
                 end += 1
             return end

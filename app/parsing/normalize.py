@@ -132,12 +132,16 @@ BOILERPLATE_LINES = frozenset(
         "关闭",
         "返回顶部",
         "返回列表",
-        "【打印本页】",
-        "【关闭窗口】",
         "扫一扫",
+        "扫一扫在手机打开当前页",
         "分享到:",
+        "我要纠错",
+        "收藏",
+        "分享",
     }
 )
+# The same chrome as a button: `【打印本页】`, `[关闭窗口]`.
+_BRACKETED = re.compile(r"^[【\[](.{1,12})[】\]]$")
 # Lists of other articles follow these: once the body has started, everything
 # from such a line on is page chrome (other articles' titles), not this article.
 TAIL_MARKERS = frozenset(
@@ -183,6 +187,14 @@ def find_prose_start(lines: list[str]) -> int | None:
     return found
 
 
+def is_boilerplate(line: str) -> bool:
+    """Page chrome: a known line, or a known line in button brackets."""
+    if line in BOILERPLATE_LINES:
+        return True
+    button = _BRACKETED.match(line)
+    return button is not None and button.group(1) in BOILERPLATE_LINES
+
+
 def drop_boilerplate(lines: list[str]) -> list[str]:
     """Remove page chrome lines, and the lists of other articles at the tail."""
     prose = find_prose_start(lines)
@@ -190,6 +202,6 @@ def drop_boilerplate(lines: list[str]) -> list[str]:
     for i, line in enumerate(lines):
         if prose is not None and i > prose and line in TAIL_MARKERS:
             break
-        if line not in BOILERPLATE_LINES:
+        if not is_boilerplate(line):
             kept.append(line)
     return kept

@@ -12,6 +12,10 @@ from app.parsing.bylines import AUTHOR_LINE, CREDIT_LINE, is_name_fragment, pars
 HEADING_MAX_CHARS = 32
 # A numbered heading (一、…) may be a little longer, it carries its own marker.
 NUMBERED_HEADING_MAX_CHARS = 40
+# Marks that end an article and are not part of it.
+END_MARKS = frozenset({"(完)", "(全文完)", "【完】", "(终)", "完"})
+# A whole line in brackets: `(编辑:张三)` is the credit line `编辑:张三`.
+_BRACKETED_LINE = re.compile(r"^[(【](.*)[)】]$")
 # A credit's value on the line after its label (`数据来源:` / `云溪区统计局`) is short.
 CREDIT_VALUE_MAX_CHARS = 24
 # Parts of a heading split at its spaces: `坚持以上率下` + `党史学习掀热潮`.
@@ -71,7 +75,7 @@ def read_body(lines: list[str]) -> Body:
     content: list[str] = []
     i = 0
     while i < len(lines):
-        credit = CREDIT_LINE.match(lines[i])
+        credit = CREDIT_LINE.match(_BRACKETED_LINE.sub(r"\1", lines[i]))
         i += 1
         if not credit:
             content.append(lines[i - 1])
@@ -86,6 +90,8 @@ def read_body(lines: list[str]) -> Body:
         if joined := " ".join(v for v in value if v):
             body.credits.append((credit.group(1), joined))
     units = join_fragments(content)
+    while units and units[-1] in END_MARKS:
+        units.pop()  # `(完)`: the end of the article, not a paragraph
     _take_closing_source(units, body)
     _take_closing_byline(units, body)
     _take_closing_source(units, body)

@@ -88,3 +88,45 @@ def test_empty_labels_in_the_header_are_not_title_or_authors() -> None:
     assert article.authors == ()
     assert article.credits == ()
     assert article.source == "岳阳日报"
+
+
+def test_a_short_first_paragraph_is_body_not_title() -> None:
+    from app.parsing import parse_article
+
+    article = parse_article(
+        "云溪区召开经济工作会议\n近日,云溪区召开大会。\n"
+        "会议总结2021年经济工作,部署2022年重点任务,要求全区上下稳中求进。\n"
+    )
+    assert article.title == "云溪区召开经济工作会议"
+    assert article.lead[0].text == "近日,云溪区召开大会。"
+
+
+def test_a_title_may_end_in_an_exclamation() -> None:
+    from app.parsing import parse_article
+
+    article = parse_article(
+        "奋斗百年路 启航新征程!\n会议总结2021年经济工作,部署2022年重点任务,要求全区上下稳中求进。\n"
+    )
+    assert article.title == "奋斗百年路 启航新征程!"
+
+
+@pytest.mark.parametrize("mark", ["(完)", "(全文完)", "【完】"])
+def test_end_marks_are_not_paragraphs(mark: str) -> None:
+    body = read_body(["正文。", mark])
+    assert body.lead == ["正文。"]
+
+
+def test_bracketed_credit_line() -> None:
+    body = read_body(["正文。", "(编辑:张三)"])
+    assert body.credits == [("编辑", "张三")]
+    assert body.lead == ["正文。"]
+
+
+@pytest.mark.parametrize(
+    "chrome", ["【打印本页】", "[关闭窗口]", "我要纠错", "扫一扫在手机打开当前页"]
+)
+def test_page_buttons_are_boilerplate(chrome: str) -> None:
+    from app.parsing.normalize import is_boilerplate
+
+    assert is_boilerplate(chrome)
+    assert not is_boilerplate("打印机采购项目顺利完成")
