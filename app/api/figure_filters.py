@@ -6,8 +6,14 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Query
+from fastapi.exceptions import RequestValidationError
 
 from app.models import Article, Figure, FigureKind
+from app.parsing.figure_rules import UNITS
+from app.parsing.slogans import SLOGAN_UNITS
+
+# Every unit a figure or slogan can have (`Figure.unit`), in a stable order for the schema.
+KNOWN_UNITS = tuple(sorted({unit for unit, _ in UNITS.values()} | set(SLOGAN_UNITS)))
 
 
 @dataclass(frozen=True)
@@ -22,7 +28,13 @@ class FigureFilters:
         ),
     ] = None
     unit: Annotated[
-        str | None, Query(description="Only this unit (个, 元, %…).", examples=["个"], max_length=8)
+        str | None,
+        Query(
+            description="Only this unit (个, 元, %…); one of the units the extractor knows, "
+            "else 422.",
+            examples=["个"],
+            json_schema_extra={"enum": list(KNOWN_UNITS)},
+        ),
     ] = None
     section: Annotated[
         int | None,
@@ -33,6 +45,19 @@ class FigureFilters:
     ] = None
     min: Annotated[float | None, Query(description="Only values ≥ this.", examples=[100])] = None
     max: Annotated[float | None, Query(description="Only values ≤ this.", examples=[10000])] = None
+
+    def __post_init__(self) -> None:
+        if self.unit is not None and self.unit not in KNOWN_UNITS:
+            raise RequestValidationError(
+                [
+                    {
+                        "loc": ("query", "unit"),
+                        "msg": f"unknown unit {self.unit!r}: no figure is ever measured in it",
+                        "type": "enum",
+                        "input": self.unit,
+                    }
+                ]
+            )
 
 
 def filter_figures(article: Article, f: FigureFilters) -> tuple[Figure, ...]:

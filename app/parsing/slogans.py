@@ -32,8 +32,11 @@ _QUOTED = re.compile(
 # What separates the formulas listed in one quote: “一周一调度、一周一简报”.
 _CHUNK = re.compile(r"[^、,，;；\s]+")
 # Shape 1, e.g. 四个意识, 两个维护, 五个一, 八项规定, 三大攻坚战 (but not 二十个百分点).
+SLOGAN_UNITS = ("个", "项", "大", "条")
+"""The classifiers of formula slogans (四个意识, 八项规定, 四大…): their `unit`."""
 _CLASSIFIER_FORMULA = re.compile(
-    rf"[{_NUM}]{{1,2}}([个项大条])(?!百分点|月|小时|星期|工作日)([\u4e00-\u9fff]{{1,4}})\Z"
+    rf"[{_NUM}]{{1,2}}([{''.join(SLOGAN_UNITS)}])(?!百分点|月|小时|星期|工作日)"
+    rf"([\u4e00-\u9fff]{{1,4}})\Z"
 )
 # Shape 2, e.g. 三高四新, 三区一中心, 一周一调度, 一月一本书一领学, 两学一做.
 _NUMERAL_SERIES = re.compile(rf"(?:[{_NUM}]{{1,2}}{_HAN_NOT_NUMERAL}{{1,3}}){{2,4}}\Z")

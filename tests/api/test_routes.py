@@ -85,3 +85,23 @@ def test_every_schema_field_has_description_and_example(client: TestClient) -> N
             if "examples" not in spec and "$ref" not in spec and "allOf" not in spec:
                 missing.append(f"{name}.{field}: example")
     assert missing == []
+
+
+def test_figures_filter_by_unit(client: TestClient, article: Article) -> None:
+    body = client.get("/figures", params={"unit": "件"}).json()
+    assert body["total"] == sum(1 for f in article.figures if f.unit == "件") > 0
+    assert {f["unit"] for f in body["items"]} == {"件"}
+
+
+@pytest.mark.parametrize("query", ["unit=光年", "kind=bogus", "min=abc", "approximate=maybe"])
+def test_unknown_figure_filter_values_are_422(client: TestClient, query: str) -> None:
+    for prefix in ("/figures", "/articles/4980/figures"):
+        assert_problem(client.get(f"{prefix}?{query}"), 422)
+
+
+def test_slogans_only_when_asked(client: TestClient, article: Article) -> None:
+    figures = client.get("/figures").json()
+    slogans = client.get("/figures", params={"kind": "slogan"}).json()
+    assert all(f["kind"] != "slogan" for f in figures["items"])
+    assert [s["text"] for s in slogans["items"]] == [s.text for s in article.slogans]
+    assert client.get("/figures", params={"kind": "slogan", "unit": "个"}).status_code == 200
