@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import contextlib
+import functools
 import logging
 import sys
 import time
@@ -44,18 +45,32 @@ Entry = tuple[float, str, str, str, int, float, int, str | None]
 def format_line(entry: Entry) -> str:
     """The JSON line of one request, keys in JsonFormatter's order."""
     created, method, path, query, status, elapsed, size, client = entry
-    duration = round(elapsed * 1000, 3)
     line = (
         f'{{"ts": "{timestamp(created)}", "level": "info", "logger": "{ACCESS_LOGGER}", '
-        f'"msg": {encode_basestring(f"{method} {path} {status}")}, '
-        f'"method": {encode_basestring(method)}, "path": {encode_basestring(path)}, '
-        f'"status": {status}, "duration_ms": {duration}, "bytes": {size}'
+        f'{_request_part(method, path, status)}, "duration_ms": {round(elapsed * 1000, 3)}, '
+        f'"bytes": {size}'
     )
     if query:
         line += f', "query": {encode_basestring(query)}'
     if client is not None:
-        line += f', "client": {encode_basestring(client)}'
+        line += _client_part(client)
     return line + "}"
+
+
+# A service answers the same few paths, statuses and clients over and over: their
+# JSON-escaped parts are made once (bounded caches, so odd paths cannot grow them).
+@functools.lru_cache(maxsize=1024)
+def _request_part(method: str, path: str, status: int) -> str:
+    message = encode_basestring(f"{method} {path} {status}")
+    return (
+        f'"msg": {message}, "method": {encode_basestring(method)}, '
+        f'"path": {encode_basestring(path)}, "status": {status}'
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _client_part(client: str) -> str:
+    return f', "client": {encode_basestring(client)}'
 
 
 def write_stdout(text: str) -> None:
