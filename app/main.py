@@ -102,7 +102,7 @@ def create_app(settings: Settings | None = None) -> ArticleAPI:
     # log, so it sees and times every answer, the precomputed ones included.
     layer = HttpLayer(app.core, api=app, max_age=settings.cache_max_age, last_modified=time.time())
     app.http_layer = layer
-    app.front = AccessLogMiddleware(layer) if settings.access_log else layer
+    app.front = AccessLogMiddleware(layer, precomputed=layer) if settings.access_log else layer
     return app
 
 

@@ -25,6 +25,7 @@ import sys
 import time
 from collections.abc import Callable
 from json.encoder import encode_basestring  # the C string encoder json itself uses
+from typing import Protocol
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -73,6 +74,12 @@ def _client_part(client: str) -> str:
     return f', "client": {encode_basestring(client)}'
 
 
+class Precomputed(Protocol):
+    """What the access log needs of the fast path (app.api.fastpath.HttpLayer)."""
+
+    async def try_answer(self, scope: Scope, send: Send) -> tuple[int, int] | None: ...
+
+
 def write_stdout(text: str) -> None:
     sys.stdout.write(text)
     sys.stdout.flush()
@@ -82,9 +89,17 @@ class AccessLogMiddleware:
     """Logs method, path, query (if any), status, duration_ms, bytes and client once
     the response is sent, or once the app has failed (as a 500)."""
 
-    def __init__(self, app: ASGIApp, sink: Callable[[str], None] = write_stdout) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        sink: Callable[[str], None] = write_stdout,
+        precomputed: Precomputed | None = None,
+    ) -> None:
         self.app = app
         self.sink = sink  # receives whole lines, each ending in "\n"
+        # The fast path below, asked first for GET/HEAD: it reports status and size
+        # itself, so the cheapest answers are logged without wrapping ``send``.
+        self.precomputed = precomputed
         self.pending: list[Entry] = []
         atexit.register(self.flush)
 
@@ -95,6 +110,11 @@ class AccessLogMiddleware:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
+        if self.precomputed is not None and scope["method"] in ("GET", "HEAD"):
+            answered = await self.precomputed.try_answer(scope, send)
+            if answered is not None:
+                self._log(scope, answered[0], answered[1], started)
+                return
         # Until the app starts a response, a failure is what the client will see: a 500.
         status = 500
         size = 0
@@ -110,14 +130,17 @@ class AccessLogMiddleware:
         try:
             await self.app(scope, receive, send_and_count)
         finally:
-            elapsed = time.perf_counter() - started
-            client = scope.get("client")
-            raw_query = scope.get("query_string")
-            # A raw query string is percent-encoded ASCII; latin-1 never fails on it.
-            query = raw_query.decode("latin-1") if raw_query else ""
-            address = client[0] if client else None
-            entry = (time.time(), scope["method"], scope["path"], query, status, elapsed, size)
-            self._add((*entry, address))
+            self._log(scope, status, size, started)
+
+    def _log(self, scope: Scope, status: int, size: int, started: float) -> None:
+        elapsed = time.perf_counter() - started
+        client = scope.get("client")
+        raw_query = scope.get("query_string")
+        # A raw query string is percent-encoded ASCII; latin-1 never fails on it.
+        query = raw_query.decode("latin-1") if raw_query else ""
+        address = client[0] if client else None
+        entry = (time.time(), scope["method"], scope["path"], query, status, elapsed, size)
+        self._add((*entry, address))
 
     def _add(self, entry: Entry) -> None:
         self.pending.append(entry)

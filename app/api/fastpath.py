@@ -86,17 +86,27 @@ class HttpLayer:
             return
         method = scope["method"]
         if method == "GET" or method == "HEAD":
-            if not self.warmed:
-                await self.warm()
-            if not scope["query_string"]:
-                representation = self.table.get(scope["path"])
-                if representation is not None:
-                    await answer(representation, scope, send)
-                    return
+            if await self.try_answer(scope, send) is not None:
+                return
         elif method == "OPTIONS":
             await options(scope, send)
             return
         await self._fall_through(scope, receive, send)
+
+    async def try_answer(self, scope: Scope, send: Send) -> tuple[int, int] | None:
+        """Answer a GET/HEAD from the table if it can: (status, body bytes sent), else None.
+
+        The access log calls this directly for the requests it can serve, so the
+        cheapest answers need no wrapped ``send`` to be counted.
+        """
+        if not self.warmed:
+            await self.warm()
+        if scope["query_string"]:
+            return None
+        representation = self.table.get(scope["path"])
+        if representation is None:
+            return None
+        return await answer(representation, scope, send)
 
     def _warm_on_startup(self, scope: Scope, send: Send) -> Send:
         """Start precomputing when the server starts, without making it wait.
@@ -161,8 +171,11 @@ class HttpLayer:
             raise  # ServerErrorMiddleware logs it (its handler) and re-raises to the server
 
 
-async def answer(representation: Representation, scope: Scope, send: Send) -> None:
-    """Send the variant the request negotiates: 200, or 304 when the client has it."""
+async def answer(representation: Representation, scope: Scope, send: Send) -> tuple[int, int]:
+    """Send the variant the request negotiates: 200, or 304 when the client has it.
+
+    Returns the status and the number of body bytes sent.
+    """
     accept_encoding = b""
     if_none_match = if_modified_since = None
     for name, value in scope["headers"]:
@@ -182,10 +195,11 @@ async def answer(representation: Representation, scope: Scope, send: Send) -> No
     if fresh:
         await send({"type": "http.response.start", "status": 304, "headers": variant.not_modified})
         await send({"type": "http.response.body", "body": b""})
-        return
+        return 304, 0
     await send({"type": "http.response.start", "status": 200, "headers": variant.headers})
     body = b"" if scope["method"] == "HEAD" else variant.body
     await send({"type": "http.response.body", "body": body})
+    return 200, len(body)
 
 
 async def options(scope: Scope, send: Send) -> None:
