@@ -8,7 +8,7 @@ with a warning and rewritten; it is written atomically (temp file + ``os.replace
 in ``Settings.cache_dir``, never in the data folder (which may be read-only).
 
 JSON rather than pickle: measured on 10,000 articles both decode at the same speed
-(see README "Benchmarks: corpus"), and JSON never runs code from a file on load.
+(README, Benchmarks: Corpus), and JSON never runs code from a file on load.
 """
 
 from __future__ import annotations
