@@ -84,6 +84,9 @@ _HAN_1 = re.compile(r"^[\u4e00-\u9fff]$")
 # Name separators inside a byline.
 _SEPARATORS = re.compile(r"[\s,、/;]+|:")
 
+# Labels of a source line (`来源:云溪新闻网`), in the header or closing the body.
+SOURCE_LABELS = "来源|稿源|信息来源|新闻来源|文章来源"
+
 # Credit lines: a label and a colon, then the value (`数据来源:市统计局`). They are
 # metadata: not body text and not authors.
 CREDIT_LINE = re.compile(

@@ -5,11 +5,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from app.parsing.bylines import AUTHOR_LINE, CREDIT_LINE, is_name_fragment, parse_names
-from app.parsing.metadata import MetaBlock
+from app.parsing.bylines import (
+    AUTHOR_LINE,
+    CREDIT_LINE,
+    SOURCE_LABELS,
+    is_name_fragment,
+    parse_names,
+)
+from app.parsing.metadata import MetaBlock, iso_date
 
 # `来源:云溪新闻网` (and its siblings); the value may be empty (`来源:`).
-_SOURCE_LINE = re.compile(r"^(?:来源|稿源|信息来源|新闻来源|文章来源|来自)\s?:\s?(.*)$")
+_SOURCE_LINE = re.compile(rf"^(?:{SOURCE_LABELS}|来自)\s?:\s?(.*)$")
 # A source on the line after an empty `来源:` ends like a news outlet or an office.
 _SOURCE_VALUE = re.compile(
     r"^[\u4e00-\u9fff]{2,16}(?:报|网|台|社|刊|中心|新闻|客户端|号|局|委|办|部|府|院)$"
@@ -85,7 +91,7 @@ def read_header(lines: list[str], meta: MetaBlock | None) -> tuple[Header, int]:
                 i += 1
             header.source = header.source or value or None
         elif date := _DATE_LINE.match(line):
-            header.date = header.date or _iso(*date.groups())
+            header.date = header.date or iso_date(*date.groups())
         elif credit := CREDIT_LINE.match(line):
             if value := credit.group(2).strip():
                 header.credits.append((credit.group(1), value))
@@ -192,12 +198,3 @@ def _clean_pretitle(lines: list[str]) -> str | None:
     text = " ".join(lines)
     text = _PRETITLE_END.sub("", text).strip()
     return text or None
-
-
-def _iso(year: str, month: str, day: str) -> str | None:
-    import datetime as dt
-
-    try:
-        return dt.date(int(year), int(month), int(day)).isoformat()
-    except ValueError:
-        return None

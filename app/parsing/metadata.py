@@ -153,7 +153,7 @@ def read_block(block: str) -> MetaBlock:
     """Read the fields out of the block's text (its lines joined by single spaces)."""
     date = None
     for match in _DATE_TIME.finditer(block):
-        date = _iso_date(*match.groups())
+        date = iso_date(*match.groups())
         if date:
             break
     url_match = _URL.search(block) or _URL_ANY.search(block)
@@ -174,7 +174,8 @@ def read_block(block: str) -> MetaBlock:
     return MetaBlock(date, url, article_id, subtitle, tuple(texts))
 
 
-def _iso_date(year: str, month: str, day: str) -> str | None:
+def iso_date(year: str, month: str, day: str) -> str | None:
+    """`YYYY-MM-DD` for a date's parts, or None when no such day exists."""
     try:
         return dt.date(int(year), int(month), int(day)).isoformat()
     except ValueError:

@@ -5,7 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from app.parsing.bylines import AUTHOR_LINE, CREDIT_LINE, is_name_fragment, parse_names
+from app.parsing.bylines import (
+    AUTHOR_LINE,
+    CREDIT_LINE,
+    SOURCE_LABELS,
+    is_name_fragment,
+    parse_names,
+)
 
 # A heading is short: two-part headings in these dumps are 4–12 characters a part.
 # Longer unpunctuated lines are prose that merely lacks a full stop.
@@ -151,9 +157,7 @@ def _is_open(text: str) -> bool:
 
 
 # A source credited at the end of the body: `(来源:岳阳日报)` or a bare `来源:岳阳日报`.
-_CLOSING_SOURCE = re.compile(
-    r"[(]?(?:来源|稿源|信息来源|新闻来源|文章来源)\s?:\s?([^()]{2,30})[)]?$"
-)
+_CLOSING_SOURCE = re.compile(rf"[(]?(?:{SOURCE_LABELS})\s?:\s?([^()]{{2,30}})[)]?$")
 
 
 def _take_closing_source(units: list[str], body: Body) -> None:
