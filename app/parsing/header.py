@@ -71,7 +71,6 @@ def read_header(lines: list[str], meta: MetaBlock | None) -> tuple[Header, int]:
     """
     header = Header()
     title_lines: list[str] = []
-    marker = False
     marker_before = False  # a subtitle, source, date, credit or author line was read
     i = 0
     while i < len(lines):
@@ -81,7 +80,6 @@ def read_header(lines: list[str], meta: MetaBlock | None) -> tuple[Header, int]:
         i += 1
         if is_header_noise(line):
             continue
-        marker = True
         if _SUBTITLE.match(line) and (title_lines or meta):
             header.subtitle = header.subtitle or _SUBTITLE.sub("", line)
         elif source := _SOURCE_LINE.match(line):
@@ -107,8 +105,8 @@ def read_header(lines: list[str], meta: MetaBlock | None) -> tuple[Header, int]:
             break
         else:
             title_lines.append(line)
-            marker = False
-        marker_before = marker_before or marker
+            continue
+        marker_before = True  # every branch above but the title line is a marker
     kept = _assign_titles(header, title_lines, meta)
     if not marker_before and kept < len(title_lines):
         # No subtitle, source or author line closed the header, and the metadata
