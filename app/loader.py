@@ -34,7 +34,8 @@ log = logging.getLogger("app.loader")
 # Hidden files (.foo.txt: editor and OS droppings) are not.
 ARTICLE_GLOB = "*.txt"
 # Parse in worker processes only above this many files to parse: a process pool
-# costs ~100 ms to start and a parse ~5 ms, so below this one core is as fast.
+# costs ~100 ms to start and a parse ~2 ms (scripts/bench.py), so below this one
+# core is as fast.
 PARALLEL_MIN_FILES = 64
 # Files sent to a worker at a time: large enough to amortise the IPC round trip.
 PARSE_CHUNK = 16
