@@ -18,8 +18,10 @@ from app.parsing.normalize import (
     decode,
     drop_boilerplate,
     find_prose_start,
+    fold,
     strip_comment_residue,
 )
+from app.parsing.restore import Restorer
 from app.parsing.stats import compute_stats, han_count
 from app.parsing.structure import read_body
 
@@ -50,9 +52,12 @@ def parse_article(raw: bytes | str, *, fallback_id: str | None = None) -> Articl
 
 def _parse(raw: bytes | str, fallback_id: str | None) -> Article:
     text = decode(raw)
-    lines = clean_lines(text)
-    if not lines:
+    source_lines = clean_lines(text)
+    if not source_lines:
         raise ArticleParseError("the file holds only whitespace: expected an article dump")
+    # The rules read the folded view; served strings get the source's characters back.
+    lines = [fold(line) for line in source_lines]
+    restore = Restorer(source_lines, lines)
     lines, meta = cut_block(lines)
     lines = [c for c in (strip_comment_residue(line) for line in lines) if c]
     lines = drop_boilerplate(lines)
@@ -80,15 +85,17 @@ def _parse(raw: bytes | str, fallback_id: str | None) -> Article:
         offset += len(content) + 1  # the "\n" that joins the parts
         return start
 
-    def paragraph(content: str) -> Paragraph:
+    def paragraph(folded: str) -> Paragraph:
         nonlocal counter
         counter += 1
+        content = restore.next(folded)
         start = place(content)
         return Paragraph(index=counter, text=content, start=start, end=start + len(content))
 
     lead = tuple(paragraph(p) for p in body.lead)
     sections = []
-    for number, (heading, paragraphs) in enumerate(body.sections, start=1):
+    for number, (folded_heading, paragraphs) in enumerate(body.sections, start=1):
+        heading = restore.next(folded_heading)
         heading_start = place(heading)
         paras = tuple(paragraph(p) for p in paragraphs)
         end = paras[-1].end if paras else heading_start + len(heading)
@@ -107,14 +114,17 @@ def _parse(raw: bytes | str, fallback_id: str | None) -> Article:
         article_id = hashlib.sha256(canonical.encode()).hexdigest()[:12]
     return Article(
         id=article_id,
-        title=header.title,
-        subtitle=header.subtitle,
-        pretitle=header.pretitle,
+        title=restore.text(header.title),
+        subtitle=_restored(restore, header.subtitle),
+        pretitle=_restored(restore, header.pretitle),
         date=(meta.date if meta else None) or header.date,
-        authors=tuple(dict.fromkeys([*header.authors, *body.authors])),
-        source=header.source or body.source,
-        url=meta.url if meta else None,
-        credits=tuple(Credit(label=k, value=v) for k, v in [*header.credits, *body.credits]),
+        authors=tuple(dict.fromkeys(restore.text(a) for a in [*header.authors, *body.authors])),
+        source=_restored(restore, header.source or body.source),
+        url=restore.text(meta.url) if meta and meta.url else None,
+        credits=tuple(
+            Credit(label=restore.text(k), value=restore.text(v))
+            for k, v in [*header.credits, *body.credits]
+        ),
         lead=lead,
         sections=tuple(sections),
         text=canonical,
@@ -122,3 +132,7 @@ def _parse(raw: bytes | str, fallback_id: str | None) -> Article:
         slogans=slogans,
         stats=compute_stats(lead, sections, figures),
     )
+
+
+def _restored(restore: Restorer, folded: str | None) -> str | None:
+    return None if folded is None else restore.text(folded)

@@ -43,6 +43,7 @@ from collections.abc import Sequence
 
 from app.models import Bound, Figure, FigureKind, Paragraph
 from app.parsing import figure_rules as rules
+from app.parsing.normalize import fold
 from app.parsing.numerals import (
     ARABIC,
     CHINESE,
@@ -302,8 +303,12 @@ def extract_figures(
     """
     figures: list[dict[str, object]] = []
     slogans: list[dict[str, object]] = []
+    # Rules match on the folded view (`，` as `,`, `％` as `%`); spans and sentences are
+    # read from `text` itself: folding keeps every offset.
+    folded = fold(text)
     for section, para in sorted(paragraphs, key=lambda item: item[1].start):
-        chunk = text[para.start : para.end]
+        chunk = folded[para.start : para.end]
+        served = text[para.start : para.end]
         found_slogans = [_Found.of_slogan(slogan) for slogan in find_slogans(chunk)]
         blocked = [m.span() for m in _IDIOM.finditer(chunk)]
         found = _scan(chunk, blocked + [(s.start, s.end) for s in found_slogans])
@@ -314,7 +319,7 @@ def extract_figures(
         for items, out in ((found, figures), (found_slogans, slogans)):
             out.extend(
                 {
-                    "text": chunk[item.start : item.end],
+                    "text": served[item.start : item.end],
                     "value": item.value,
                     "value_max": item.value_max,
                     "unit": item.unit,
@@ -326,7 +331,7 @@ def extract_figures(
                     "paragraph": para.index,
                     "start": para.start + item.start,
                     "end": para.start + item.end,
-                    "sentence": _sentence(chunk, spans, starts, item.start),
+                    "sentence": _sentence(served, spans, starts, item.start),
                 }
                 for item in items
             )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import codecs
 import re
-import unicodedata
 
 from app.parsing.errors import ArticleParseError
 
@@ -16,15 +15,22 @@ MAX_CONTROL_SHARE = 0.01
 # is UTF-8: GBK byte pairs can pass as a few UTF-8 characters by chance, not as 16.
 UTF8_EVIDENCE_CHARS = 16
 
-# Full-width ASCII variants (U+FF01..U+FF5E) fold to ASCII, as the CMS already did
-# for most of its punctuation (`,` `:` `(`), so one article never mixes `，` and `,`.
-# Curly quotes, 、 and 。 have no ASCII twin here and stay as they are. Full NFKC is
-# not used: it would also rewrite …… into dots and change other meaningful marks.
+# Invisible marks that carry nothing a reader sees: zero-width spaces and joiners,
+# and byte-order marks left inside the text by concatenated files.
+_INVISIBLE = dict.fromkeys((0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF))
+
+# Full-width ASCII variants (U+FF01..U+FF5E: `，` `：` `（` `％` `１`) and their ASCII
+# twins are the same mark to the parser's rules: some CMSes fold them, others keep
+# them. The rules match on a folded view (`fold`); every served string keeps the
+# source's own characters (`app.parsing.restore`). The fold is one character for one,
+# so offsets in the folded view are offsets in the source's text.
 _FULLWIDTH_FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
-_FULLWIDTH_FOLD[0x3000] = 0x20  # ideographic space
-_FULLWIDTH_FOLD[0x00A0] = 0x20  # no-break space from &nbsp;
-for _cp in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF):  # zero-width marks, stray BOMs
-    _FULLWIDTH_FOLD[_cp] = None  # type: ignore[assignment]
+
+
+def fold(text: str) -> str:
+    """The folded view of ``text`` that rules match on: same length, ASCII punctuation."""
+    return text.translate(_FULLWIDTH_FOLD)
+
 
 # Control characters that make a "text" file binary (tab, LF and CR excluded).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -87,9 +93,10 @@ def _decode_as(raw: bytes, encoding: str) -> str:
 def clean_lines(text: str) -> list[str]:
     """Normalise the decoded text and return its non-empty, stripped lines.
 
-    Line ends become ``\\n``; the text is NFC-normalised and full-width ASCII
-    variants are folded; comment residue (``-->``) is removed. Every run of
-    whitespace in the page became a line break, so blank lines carry nothing.
+    Line ends become ``\\n``, invisible marks are dropped and each run of spaces
+    inside a line becomes one space; no visible character is changed (no Unicode
+    normalisation, no punctuation folding). Every run of whitespace in the page
+    became a line break, so blank lines carry nothing.
     """
     if "\x00" in text:
         raise ArticleParseError("the text contains NUL characters: it is binary, not an article")
@@ -99,7 +106,7 @@ def clean_lines(text: str) -> list[str]:
             f"the text has {controls} control characters in {len(text)}: it is binary data, "
             "not an article dump"
         )
-    text = unicodedata.normalize("NFC", text).translate(_FULLWIDTH_FOLD)
+    text = text.translate(_INVISIBLE)
     text = _CONTROL.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
     lines = []
     for line in text.split("\n"):
