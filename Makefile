@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck pytest bench clean
+.PHONY: install run test lint typecheck pytest bench eval clean
 
 install: $(STAMP)
 
@@ -33,6 +33,10 @@ pytest: install
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest
+
+# Parser accuracy on the labelled real articles; exits 1 below a floor.
+eval: install
+	$(BIN)/article-api eval tests/corpus
 
 bench: install
 	$(BIN)/python scripts/bench.py

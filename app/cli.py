@@ -1,4 +1,4 @@
-"""The ``article-api`` command: ``serve`` and ``parse``."""
+"""The ``article-api`` command: ``serve``, ``parse`` and ``eval``."""
 
 from __future__ import annotations
 
@@ -24,10 +24,41 @@ def main(argv: list[str] | None = None) -> int:
     add_setting_flags(serve)
     parse = commands.add_parser("parse", help="print the JSON of GET /article for a file")
     parse.add_argument("file", type=Path)
+    evaluate = commands.add_parser(
+        "eval",
+        help="measure the parser on labelled articles (<name>.txt beside <name>.json)",
+        description="Parse every labelled article in DIR and print per-field accuracy; "
+        "exit 1 when a measure is below its floor (DIR/floors.json unless --floors).",
+    )
+    evaluate.add_argument("dir", type=Path, metavar="DIR")
+    evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+    evaluate.add_argument("--floors", type=Path, help="the floors file (default DIR/floors.json)")
     args = parser.parse_args(argv)
     if args.command == "parse":
         return _parse(args.file)
+    if args.command == "eval":
+        return _eval(args.dir, args.json, args.floors)
     return _serve(args)
+
+
+def _eval(folder: Path, as_json: bool, floors_file: Path | None) -> int:
+    from app import evaluation
+
+    try:
+        report = evaluation.evaluate(evaluation.load_cases(folder))
+        floors_file = floors_file or folder / evaluation.FLOORS_FILE
+        floors = evaluation.read_floors(floors_file) if floors_file.exists() else {}
+    except evaluation.EvaluationError as exc:
+        print(f"article-api: eval: {exc}", file=sys.stderr)
+        return 2
+    if as_json:
+        sys.stdout.write(json.dumps(report.as_json(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        print(evaluation.table(report))
+    failures = evaluation.below_floors(report, floors)
+    for line in failures:
+        print(f"article-api: eval: {line}", file=sys.stderr)
+    return 1 if failures else 0
 
 
 def _parse(file: Path) -> int:
