@@ -62,13 +62,13 @@ def _eval(folder: Path, as_json: bool, floors_file: Path | None) -> int:
 
 
 def _parse(file: Path) -> int:
-    from app.loader import load_file
+    from app.loader import UnreadableFile, load_file, safe_name
     from app.parsing import ArticleParseError
 
     try:
         article = load_file(file, Settings().max_file_bytes)
-    except (ArticleParseError, OSError) as exc:
-        print(f"article-api: cannot parse {file}: {exc}", file=sys.stderr)
+    except (ArticleParseError, UnreadableFile) as exc:
+        print(f"article-api: cannot parse {safe_name(str(file))}: {exc}", file=sys.stderr)
         return 2
     sys.stdout.write(json.dumps(article.model_dump(mode="json"), ensure_ascii=False, indent=2))
     sys.stdout.write("\n")

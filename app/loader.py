@@ -9,12 +9,15 @@ when there are many. Every article is kept as its :class:`~app.snapshot.Digest`
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
-from collections.abc import Iterable
+import stat
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from app.models import Article
 from app.parsing import ArticleParseError, parse_article
@@ -39,6 +42,17 @@ ARTICLE_GLOB = "*.txt"
 PARALLEL_MIN_FILES = 64
 # Files sent to a worker at a time: large enough to amortise the IPC round trip.
 PARSE_CHUNK = 16
+# Bytes read at a time once a file turns out larger than its reported size.
+READ_CHUNK = 65_536
+# What an entry that is not a regular file is, in a skip reason.
+NOT_FILES: tuple[tuple[Callable[[int], bool], str], ...] = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISLNK, "a symbolic link"),
+)
 
 
 class DataError(Exception):
@@ -117,30 +131,156 @@ class Corpus:
         return self.articles[0].article
 
 
-def article_files(path: Path) -> list[Path]:
-    """The article files at ``path``: the file itself, or a folder's *.txt files by name."""
-    if path.is_file():
-        return [path]
+class UnreadableFile(Exception):
+    """A data entry that is not read as an article file. The message is the reason,
+    fit to show a client: it never names a path outside the data folder."""
+
+
+@dataclass(frozen=True, slots=True)
+class Scanned:
+    """One entry of the data path: its bytes, or the reason it is not read (never both)."""
+
+    file: str  # the entry's name, as safe_name shows it
+    data: bytes | None = None
+    reason: str | None = None
+
+
+def safe_name(name: str) -> str:
+    """A file name fit for JSON, logs and terminals, one to one with the raw name.
+
+    Bytes that are not UTF-8 (``os.listdir`` gives them as lone surrogates) become
+    ``\\xNN``, control and other unprintable characters ``\\xNN``/``\\uNNNN``, and a
+    backslash is doubled so that no two names look the same.
+    """
+    if name.isprintable() and "\\" not in name:
+        return name
+    shown = []
+    for char in name:
+        code = ord(char)
+        if 0xDC80 <= code <= 0xDCFF:  # surrogateescape: the raw byte code - 0xDC00
+            shown.append(f"\\x{code - 0xDC00:02x}")
+        elif char == "\\":
+            shown.append("\\\\")
+        elif not char.isprintable():
+            shown.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            shown.append(char)
+    return "".join(shown)
+
+
+def scan(path: Path, max_bytes: int) -> Iterator[Scanned]:
+    """Every entry at ``path`` that claims to be an article, in name order, each with
+    its bytes or the reason it is not read; nothing is left out silently.
+
+    ``path`` is one file (the operator named it: read it if it is a regular file) or a
+    folder, whose ``*.txt`` entries that are not hidden are scanned: a symbolic link is
+    followed only when it resolves inside the folder; directories, FIFOs, devices,
+    sockets, dangling links and link loops are reported, never opened; no read goes
+    past ``max_bytes`` whatever size the file system reports. Raises DataError when
+    ``path`` itself cannot be listed.
+    """
     if not path.is_dir():
-        raise DataError(f"data path {path} does not exist: point ARTICLE_DATA or --data at it")
-    return sorted(
-        (p for p in path.glob(ARTICLE_GLOB) if p.is_file() and not p.name.startswith(".")),
-        key=lambda p: p.name,
-    )
+        if not path.exists() and not path.is_symlink():
+            raise DataError(f"data path {path} does not exist: point ARTICLE_DATA or --data at it")
+        yield _scanned(safe_name(path.name), read_file, path, max_bytes)
+        return
+    try:
+        folder = path.resolve(strict=True)
+        names = [n for n in os.listdir(folder) if n.endswith(".txt") and not n.startswith(".")]
+    except (OSError, RuntimeError) as exc:
+        raise DataError(f"cannot list the data folder {path}: {_os_reason(exc)}") from None
+    for shown, raw in sorted((safe_name(raw), raw) for raw in names):
+        yield _scanned(shown, _read_entry, folder, raw, max_bytes)
+
+
+def _scanned(shown: str, read: Callable[..., bytes], *args: Any) -> Scanned:
+    try:
+        return Scanned(shown, data=read(*args))
+    except UnreadableFile as exc:
+        return Scanned(shown, reason=str(exc))
+
+
+def _read_entry(folder: Path, raw: str, max_bytes: int) -> bytes:
+    """The bytes of the folder's entry ``raw``; a link must resolve inside ``folder``."""
+    entry = folder / raw
+    try:
+        is_link = stat.S_ISLNK(entry.lstat().st_mode)
+    except OSError as exc:
+        raise UnreadableFile(_os_reason(exc)) from None
+    if not is_link:
+        return read_file(entry, max_bytes, follow=False)
+    try:
+        target = entry.resolve(strict=True)
+    except FileNotFoundError:
+        raise UnreadableFile("a symbolic link whose target does not exist") from None
+    except RuntimeError:  # Python < 3.13 reports a loop so
+        raise UnreadableFile("a symbolic link loop") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise UnreadableFile("a symbolic link loop") from None
+        raise UnreadableFile(_os_reason(exc)) from None
+    if not target.is_relative_to(folder):
+        raise UnreadableFile("a symbolic link to outside the data folder: not followed")
+    return read_file(target, max_bytes, follow=False)
+
+
+def read_file(path: Path, max_bytes: int, *, follow: bool = True) -> bytes:
+    """The bytes of the regular file at ``path``, never more than ``max_bytes`` read.
+
+    Anything else (directory, FIFO, device, socket) is refused before it is opened,
+    since opening one can block or have effects, and again after (it may have been
+    swapped meanwhile). ``follow=False`` refuses a symbolic link. Raises UnreadableFile.
+    """
+    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | (0 if follow else os.O_NOFOLLOW)
+    try:
+        _check_regular(os.stat(path, follow_symlinks=follow).st_mode)
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise UnreadableFile(_os_reason(exc)) from None
+    try:
+        info = os.fstat(fd)
+        _check_regular(info.st_mode)
+        if info.st_size > max_bytes:
+            raise UnreadableFile(_too_big(f"{info.st_size} bytes", max_bytes))
+        # The reported size is a hint, not a bound (/proc files report 0): read until
+        # the end or until one byte past the limit.
+        chunks = []
+        total = 0
+        want = min(info.st_size, max_bytes) + 1
+        while chunk := os.read(fd, want):
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > max_bytes:
+                raise UnreadableFile(_too_big("more", max_bytes))
+            want = min(READ_CHUNK, max_bytes + 1 - total)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise UnreadableFile(_os_reason(exc)) from None
+    finally:
+        os.close(fd)
+
+
+def _check_regular(mode: int) -> None:
+    if not stat.S_ISREG(mode):
+        kind = next((name for test, name in NOT_FILES if test(mode)), "not a regular file")
+        raise UnreadableFile(f"{kind}: only regular files are read")
+
+
+def _too_big(size: str, max_bytes: int) -> str:
+    return f"file is {size} than {max_bytes} bytes, over the limit (ARTICLE_MAX_FILE_BYTES)"
+
+
+def _os_reason(exc: OSError | RuntimeError) -> str:
+    """An OS error without the path it carries (str(exc) names the full path)."""
+    if isinstance(exc, OSError) and exc.errno == errno.ELOOP:
+        return "a symbolic link where none is followed, or a link loop"
+    strerror = exc.strerror if isinstance(exc, OSError) else None
+    return f"cannot be read: {strerror or type(exc).__name__}"
 
 
 def load_file(path: Path, max_bytes: int) -> Article:
-    """Read and parse one file; raises ArticleParseError or OSError."""
-    return parse_article(_read(path, max_bytes), fallback_id=path.stem)
-
-
-def _read(path: Path, max_bytes: int) -> bytes:
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise ArticleParseError(
-            f"file is {size} bytes, over the {max_bytes}-byte limit (ARTICLE_MAX_FILE_BYTES)"
-        )
-    return path.read_bytes()
+    """Read (bounded) and parse one file; raises UnreadableFile or ArticleParseError."""
+    return parse_article(read_file(path, max_bytes), fallback_id=safe_name(path.stem))
 
 
 def _parse_entry(job: tuple[str, bytes]) -> Entry | str:
@@ -173,36 +313,41 @@ def load_corpus(
     ``cache_dir`` enables the parsed snapshot; ``workers`` caps the parse
     processes (default: one per core).
     """
-    files = article_files(path)
     snap_file = snapshot_path(cache_dir, path) if cache_dir else None
     cached = read_snapshot(snap_file) if snap_file else {}
+    names: list[str] = []  # every scanned entry, in name order
     found: dict[str, Entry | str] = {}  # file name -> entry, or why it was skipped
     keys: dict[str, str] = {}
     jobs: list[tuple[str, bytes]] = []
-    for file in files:
-        try:
-            data = _read(file, max_bytes)
-        except (ArticleParseError, OSError) as exc:
-            found[file.name] = str(exc)
+    for entry in scan(path, max_bytes):
+        names.append(entry.file)
+        if entry.data is None:
+            found[entry.file] = entry.reason or "not read"
             continue
-        key = keys[file.name] = entry_key(file.name, data)
+        key = keys[entry.file] = entry_key(entry.file, entry.data)
         if key in cached:
-            found[file.name] = cached[key]
+            found[entry.file] = cached[key]
         else:
-            jobs.append((file.name, data))
+            jobs.append((entry.file, entry.data))
+    from_snapshot = len(keys) - len(jobs)
     parsed = _parse_all(jobs, workers or os.cpu_count() or 1)
     found.update(zip((name for name, _ in jobs), parsed, strict=True))
-    log.info("%d file(s) from the snapshot, %d parsed", len(files) - len(jobs), len(jobs))
+    log.info(
+        "%d file(s) from the snapshot, %d parsed, %d not read",
+        from_snapshot,
+        len(jobs),
+        len(names) - len(keys),
+    )
 
     loaded: list[Loaded] = []
     skipped: list[Skipped] = []
-    for file in files:
-        result = found[file.name]
+    for name in names:
+        result = found[name]
         if isinstance(result, str):
-            log.warning("skipped %s: %s", file.name, result)
-            skipped.append(Skipped(file=file.name, reason=result))
+            log.warning("skipped %s: %s", name, result)
+            skipped.append(Skipped(file=name, reason=result))
         else:
-            loaded.append(Loaded(file.name, entry=result))
+            loaded.append(Loaded(name, entry=result))
     if snap_file and (jobs or len(cached) != len(loaded)):
         write_snapshot(snap_file, {keys[item.file]: item._entry() for item in loaded})
     if strict and skipped:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 from app.models import Article
-from tests.conftest import SEED
+from tests.conftest import SAMPLES, SEED
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -55,3 +56,40 @@ def test_serve_reports_a_bad_setting_in_one_line() -> None:
     result = run("serve", "--port", "0")
     assert result.returncode == 2
     assert result.stderr.startswith("article-api: invalid setting: port")
+
+
+def test_parse_refuses_a_device_at_once_in_one_line() -> None:
+    """/dev/zero never ends: it is refused before it is read (was 1.8 GB, then MemoryError)."""
+    result = run("parse", "/dev/zero")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.strip().splitlines() == [
+        "article-api: cannot parse /dev/zero: a character device: only regular files are read"
+    ]
+
+
+def test_parse_refuses_a_fifo_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "parse", str(fifo)],
+        capture_output=True,
+        text=True,
+        timeout=20,  # it used to hang here for ever
+        check=False,
+    )
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "FIFO" in result.stderr
+
+
+def test_parse_writes_utf8_for_a_name_that_is_not(tmp_path: Path) -> None:
+    """The fallback id comes from the name: a raw 0xff byte is written as ``\\xff``."""
+    raw = os.path.join(os.fsencode(tmp_path), b"bad\xff.txt")
+    with open(raw, "wb") as f:
+        f.write((SAMPLES / "no_metadata_no_headings.txt").read_bytes())
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "parse", raw], capture_output=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.decode("utf-8"))["id"] == "bad\\xff"
