@@ -33,11 +33,22 @@ def main(argv: list[str] | None = None) -> int:
     evaluate.add_argument("dir", type=Path, metavar="DIR")
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
     evaluate.add_argument("--floors", type=Path, help="the floors file (default DIR/floors.json)")
+    ingest = commands.add_parser(
+        "ingest", help="parse a data folder into a store (incremental: only changed files)"
+    )
+    ingest.add_argument("folder", type=Path, help="the data folder (its *.txt files)")
+    ingest.add_argument(
+        "--store",
+        help="a SQLite file (PATH.db) or a postgresql:// URL "
+        "[default: a SQLite file in the cache folder, keyed by the folder]",
+    )
     args = parser.parse_args(argv)
     if args.command == "parse":
         return _parse(args.file)
     if args.command == "eval":
         return _eval(args.dir, args.json, args.floors)
+    if args.command == "ingest":
+        return _ingest(args.folder, args.store)
     return _serve(args)
 
 
@@ -59,6 +70,41 @@ def _eval(folder: Path, as_json: bool, floors_file: Path | None) -> int:
     for line in failures:
         print(f"article-api: eval: {line}", file=sys.stderr)
     return 1 if failures else 0
+
+
+def _ingest(folder: Path, target: str | None) -> int:
+    from app.loader import DataError
+    from app.store import StoreError, default_store, open_store
+    from app.store.ingest import ingest, print_report
+
+    try:
+        settings = Settings(data=folder.resolve())
+    except ValidationError as exc:
+        problems = "; ".join(f"{e['loc'][0]}: {e['msg']}" for e in exc.errors())
+        print(f"article-api: invalid setting: {problems}", file=sys.stderr)
+        return 2
+    if target is None:
+        if settings.cache_dir is None:
+            print("article-api: give --store (the cache folder is disabled)", file=sys.stderr)
+            return 2
+        target = str(default_store(settings.cache_dir, settings.data))
+    try:
+        store = open_store(target)
+        try:
+            report = ingest(
+                settings.data,
+                store,
+                max_bytes=settings.max_file_bytes,
+                workers=settings.parse_workers,
+                progress=sys.stderr,
+            )
+        finally:
+            store.close()
+    except (DataError, StoreError) as exc:
+        print(f"article-api: {exc}", file=sys.stderr)
+        return 2
+    print_report(report)
+    return 0
 
 
 def _parse(file: Path) -> int:

@@ -368,14 +368,23 @@ def load_corpus(
 
 
 def _unique_ids(loaded: list[Loaded]) -> list[Loaded]:
-    """Two files with one article id both stay; in file-name order, the second
-    becomes ``<id>-2``, the third ``<id>-3`` (stable as long as the names are)."""
+    """Two files with one article id both stay (see :func:`unique_ids`)."""
+    ids = unique_ids([item.id for item in loaded])
+    return [
+        item if item.id == new else item.renamed(new) for item, new in zip(loaded, ids, strict=True)
+    ]
+
+
+def unique_ids(base_ids: list[str]) -> list[str]:
+    """The served id of each article, given in file-name order: the first file with an
+    id keeps it, the second becomes ``<id>-2``, the third ``<id>-3`` (stable as long as
+    the names are)."""
     seen: dict[str, int] = {}
     result = []
-    for item in loaded:
-        base = item.id
+    for base in base_ids:
         count = seen.get(base, 0) + 1
         seen[base] = count
+        new_id = base
         if count > 1:
             new_id = f"{base}-{count}"
             while new_id in seen:
@@ -383,6 +392,5 @@ def _unique_ids(loaded: list[Loaded]) -> list[Loaded]:
                 new_id = f"{base}-{count}"
             seen[base] = count
             seen[new_id] = 1
-            item = item.renamed(new_id)
-        result.append(item)
+        result.append(new_id)
     return result

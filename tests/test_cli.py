@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -9,6 +10,8 @@ import sys
 from pathlib import Path
 
 from app.models import Article
+from app.store import default_store
+from app.store.ingest import Progress
 from tests.conftest import SAMPLES, SEED
 
 
@@ -93,3 +96,64 @@ def test_parse_writes_utf8_for_a_name_that_is_not(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.decode("utf-8"))["id"] == "bad\\xff"
+
+
+def test_ingest_reports_loaded_and_skipped_then_nothing_to_do(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "a.txt").write_bytes(SEED.read_bytes())
+    (data / "empty.txt").write_bytes(b"")
+    store = tmp_path / "corpus.db"
+    first = run("ingest", str(data), "--store", str(store))
+    assert first.returncode == 0, first.stderr
+    assert "2 file(s): 1 loaded, 1 skipped; 2 parsed, 0 unchanged" in first.stdout
+    assert "skipped empty.txt: the file is empty" in first.stdout
+    assert "ingest: parsed 2/2 files" in first.stderr  # plain progress lines: no TTY
+    assert "\r" not in first.stderr
+    again = run("ingest", str(data), "--store", str(store))
+    assert "0 parsed, 2 unchanged, 0 removed" in again.stdout
+
+
+def test_ingest_into_the_default_store_in_the_cache_folder(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "a.txt").write_bytes(SEED.read_bytes())
+    env = {**os.environ, "ARTICLE_CACHE_DIR": str(tmp_path / "cache")}
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "ingest", str(data)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert [p.name for p in (tmp_path / "cache").glob("store-*.db")] == [
+        default_store(tmp_path / "cache", data).name
+    ]
+
+
+def test_ingest_of_a_missing_folder_or_a_bad_store_is_one_line(tmp_path: Path) -> None:
+    missing = run("ingest", str(tmp_path / "nope"), "--store", str(tmp_path / "s.db"))
+    assert missing.returncode == 2
+    assert missing.stderr.startswith("article-api: data path")
+    (tmp_path / "junk.db").write_bytes(b"not a database at all" * 100)
+    junk = run("ingest", str(SEED.parent), "--store", str(tmp_path / "junk.db"))
+    assert junk.returncode == 2
+    assert junk.stderr.count("\n") == 1
+    assert "article-api: " in junk.stderr
+
+
+def test_progress_is_a_bar_on_a_terminal() -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    out = Terminal()
+    bar = Progress(4, out)
+    bar.advance(2)
+    bar.advance(2)
+    bar.close()
+    assert out.getvalue().startswith("\r[" + "#" * 15 + "." * 15 + "] 2/4 files")
+    assert "\r[" + "#" * 30 + "] 4/4 files" in out.getvalue()
+    assert out.getvalue().endswith("\n")

@@ -1,0 +1,198 @@
+"""The repository interface every corpus endpoint reads through, and what both engines share.
+
+A store holds, per data file: its hash and the parser version that read it, and
+either the parsed article (its API JSON, a digest for listing, its paragraphs for
+search) or the reason it was skipped. Readers see whole articles only: every
+change to one article is one transaction.
+
+Listing order (newest first, undated last, then by id) is one text column,
+:func:`sort_key`, compared bytewise (SQLite ``BINARY``, PostgreSQL ``COLLATE "C"``),
+so a page is an index range and a search hit sorts without a join to a rank table.
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+from app.search import Hit
+
+# Appended twice to every paragraph in a trigram index, so that every 1- or
+# 2-character substring is the start of some indexed trigram (a private-use
+# character: it does not occur in the dumps; a query holding it is verified anyway).
+PAD = "\ue000"
+# A publication date as the parser gives it.
+ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+# Digits mapped so that bytewise ascending order is date descending.
+_DESCENDING = str.maketrans("0123456789", "9876543210")
+
+
+class StoreError(Exception):
+    """The store cannot be opened or used (bad target, wrong format, server down)."""
+
+
+def sort_key(date: str | None, article_id: str) -> str:
+    """Listing position as text: dated newest first, then undated; ties by id."""
+    if date is not None and ISO_DATE.match(date):
+        return "0" + date.translate(_DESCENDING) + "\x01" + article_id
+    return "1\x01" + article_id
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """The /articles filters (dates inclusive, as ISO strings)."""
+
+    date_from: str | None = None
+    date_to: str | None = None
+    author: str | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """One article as a listing shows it."""
+
+    id: str
+    title: str
+    subtitle: str | None
+    date: str | None
+    authors: tuple[str, ...]
+    source: str | None
+    paragraphs: int
+    sections: int
+    figures: int
+    characters: int
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusCounts:
+    articles: int
+    paragraphs: int
+    characters: int
+    figures_by_kind: dict[str, int]
+    per_month: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedFile:
+    file: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoredArticle:
+    """An article's served id, its file, and its JSON as the API serves it."""
+
+    id: str
+    file: str
+    json: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class FileState:
+    """What the store knows of a data file, to decide whether to read it again."""
+
+    sha256: str
+    parser: str
+    size: int
+    mtime_ns: int
+
+
+def highlights(text: str, query: str) -> tuple[tuple[int, int], ...]:
+    """Every non-overlapping occurrence of ``query`` in ``text``, in order."""
+    spans = []
+    at = text.find(query)
+    while at >= 0:
+        spans.append((at, at + len(query)))
+        at = text.find(query, at + len(query))
+    return tuple(spans)
+
+
+def make_hit(article_id: str, section: int | None, paragraph: int, text: str, query: str) -> Hit:
+    return Hit(article_id, section, paragraph, text, highlights(text, query))
+
+
+class Store(ABC):
+    """The read side: what the API asks of a corpus. Implementations are thread-safe."""
+
+    target: str
+
+    @abstractmethod
+    def generation(self) -> int:
+        """A number that changes whenever an ingest changed anything."""
+
+    @abstractmethod
+    def counts(self) -> tuple[int, int]:
+        """(articles served, files skipped)."""
+
+    @abstractmethod
+    def primary(self, file: str | None = None) -> StoredArticle | None:
+        """The article of ``file``, or of the first file by name when None."""
+
+    @abstractmethod
+    def article(self, article_id: str) -> StoredArticle | None:
+        """One article by its served id."""
+
+    @abstractmethod
+    def page(self, filters: Filters, offset: int, limit: int) -> tuple[list[Summary], int]:
+        """Summaries ``offset`` to ``offset + limit`` in listing order, and how many match."""
+
+    @abstractmethod
+    def search(self, query: str, offset: int, limit: int) -> tuple[list[Hit], int]:
+        """Paragraphs holding ``query`` in listing order, then text order; and how many."""
+
+    @abstractmethod
+    def corpus_counts(self) -> CorpusCounts:
+        """Counts over every article (computed at ingest)."""
+
+    @abstractmethod
+    def skipped(self) -> list[SkippedFile]:
+        """Every file that is not served, by name, with its reason."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """One parsed file, ready to store (made by ingest from the loader's Entry)."""
+
+    base_id: str
+    article_json: str
+    summary: Summary
+    figures_by_kind: dict[str, int]
+    # (section or None in the lead, paragraph index, text), in article order.
+    paragraphs: tuple[tuple[int | None, int, str], ...]
+
+
+class Writer(ABC):
+    """The ingest side: a store that can be changed, one file at a time."""
+
+    @abstractmethod
+    def files(self) -> dict[str, FileState]:
+        """Every file the store knows (served or skipped), by name."""
+
+    @abstractmethod
+    def put(self, items: list[tuple[str, FileState, Parsed | str]]) -> None:
+        """Store each file's article (or its skip reason), replacing what the file had.
+
+        One transaction: readers see each article whole, before or after.
+        """
+
+    @abstractmethod
+    def touch(self, items: list[tuple[str, FileState]]) -> None:
+        """Record a new size and time for files whose bytes did not change."""
+
+    @abstractmethod
+    def remove(self, names: list[str]) -> None:
+        """Forget files that are gone from the folder."""
+
+    @abstractmethod
+    def finish(self, changed: bool) -> None:
+        """After a run: settle duplicate ids, recount the corpus, and when anything
+        ``changed``, move the generation on so servers drop what they cached."""
+
+
+class Engine(Store, Writer, ABC):
+    """A store that serves and can be ingested into (both engines are)."""

@@ -1,0 +1,377 @@
+"""The scale-out store: PostgreSQL through psycopg 3 and its connection pool.
+
+Same tables and the same answers as the SQLite store. Serving needs only SELECT
+(a read-only role is enough); every read that needs two statements to agree (a
+page and its total) runs in one REPEATABLE READ transaction, and ingest changes
+a batch of whole articles per transaction, so a reader never sees half of one.
+
+Search: each paragraph keeps the array of its distinct characters and character
+pairs (``grams``) under a GIN index. A one-character query is ``grams @> {q}``;
+a longer one is ``grams @> {its pairs}``, exact for two characters and checked
+with ``strpos`` from three on. Debian's pg_trgm cannot serve here: it splits
+text into words, folds case, and extracts no trigram from a 1-2 character
+pattern, so 党史 would be a full scan.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from psycopg import Connection, IsolationLevel, errors
+from psycopg_pool import ConnectionPool
+
+from app.loader import unique_ids
+from app.search import Hit
+from app.store.base import (
+    CorpusCounts,
+    Engine,
+    FileState,
+    Filters,
+    Parsed,
+    SkippedFile,
+    StoredArticle,
+    StoreError,
+    Summary,
+    make_hit,
+    sort_key,
+)
+from app.store.rows import (
+    count_corpus,
+    counts_json,
+    counts_of,
+    renamed_json,
+    summary_json,
+    summary_of,
+)
+
+FORMAT = "1"
+# Connections per server process: sync routes run in a thread pool, and a read
+# holds a connection for one short transaction.
+POOL_MAX = 8
+CONNECT_TIMEOUT_S = 10
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key text PRIMARY KEY, value text NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
+    name text PRIMARY KEY, sha256 text NOT NULL, parser text NOT NULL,
+    size bigint NOT NULL, mtime_ns bigint NOT NULL, reason text
+);
+CREATE TABLE IF NOT EXISTS articles (
+    aid bigserial PRIMARY KEY, file text NOT NULL UNIQUE, base_id text NOT NULL,
+    id text NOT NULL UNIQUE, sortkey text COLLATE "C" NOT NULL, date text, source text,
+    summary text NOT NULL, kinds text NOT NULL, json bytea NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_order ON articles (sortkey);
+CREATE INDEX IF NOT EXISTS articles_source ON articles (source, sortkey);
+CREATE TABLE IF NOT EXISTS authors (
+    author text NOT NULL, aid bigint NOT NULL, PRIMARY KEY (author, aid)
+);
+CREATE TABLE IF NOT EXISTS paras (
+    pid bigserial PRIMARY KEY, aid bigint NOT NULL, section integer, idx integer NOT NULL,
+    text text NOT NULL, grams text[] NOT NULL
+);
+CREATE INDEX IF NOT EXISTS paras_aid ON paras (aid);
+CREATE INDEX IF NOT EXISTS paras_grams ON paras USING gin (grams);
+INSERT INTO meta VALUES ('format', '1') ON CONFLICT DO NOTHING;
+INSERT INTO meta VALUES ('generation', '0') ON CONFLICT DO NOTHING;
+"""
+
+
+def grams_of(text: str) -> list[str]:
+    """The distinct characters and character pairs of a paragraph."""
+    return sorted({*text, *(text[i : i + 2] for i in range(len(text) - 1))})
+
+
+def query_grams(query: str) -> list[str]:
+    if len(query) == 1:
+        return [query]
+    return sorted({query[i : i + 2] for i in range(len(query) - 1)})
+
+
+def _configure(conn: Connection[Any]) -> None:
+    conn.isolation_level = IsolationLevel.REPEATABLE_READ
+    conn.read_only = True
+
+
+class PostgresStore(Engine):
+    """A corpus in a PostgreSQL database, given by its ``postgresql://`` URL."""
+
+    def __init__(self, url: str, *, readonly: bool = False) -> None:
+        self.target = url
+        self.readonly = readonly
+        self._writer: Connection[Any] | None = None
+        try:
+            if not readonly:
+                self._writer = Connection.connect(url, connect_timeout=CONNECT_TIMEOUT_S)
+                with self._writer.transaction():
+                    # One ingest at a time creates the schema (IF NOT EXISTS races otherwise).
+                    self._writer.execute("SELECT pg_advisory_xact_lock(4980)")
+                    self._writer.execute(SCHEMA)
+            self._pool = ConnectionPool(
+                url,
+                min_size=1,
+                max_size=POOL_MAX,
+                configure=_configure,
+                kwargs={"connect_timeout": CONNECT_TIMEOUT_S},
+                open=False,
+            )
+            self._pool.open(wait=True, timeout=CONNECT_TIMEOUT_S)
+            with self._pool.connection() as conn:
+                row = conn.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+        except errors.UndefinedTable as exc:
+            self.close()
+            raise StoreError(
+                f"{_safe(url)} holds no article store: run article-api ingest"
+            ) from exc
+        except Exception as exc:  # psycopg.Error, pool timeouts: one line, not a traceback
+            self.close()
+            reason = " ".join(str(exc).split())  # libpq's messages span lines
+            raise StoreError(f"cannot open store {_safe(url)}: {reason}") from exc
+        if row is None or row[0] != FORMAT:
+            self.close()
+            raise StoreError(f"{_safe(url)} has store format {row and row[0]}, not {FORMAT}")
+
+    def close(self) -> None:
+        pool = getattr(self, "_pool", None)
+        if pool is not None:
+            pool.close()
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+
+    # -- reading --------------------------------------------------------------
+
+    def generation(self) -> int:
+        with self._pool.connection() as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        assert row is not None
+        return int(row[0])
+
+    def counts(self) -> tuple[int, int]:
+        with self._pool.connection() as conn:
+            row = conn.execute(
+                "SELECT (SELECT count(*) FROM articles),"
+                " (SELECT count(*) FROM files WHERE reason IS NOT NULL)"
+            ).fetchone()
+        assert row is not None
+        return int(row[0]), int(row[1])
+
+    def primary(self, file: str | None = None) -> StoredArticle | None:
+        with self._pool.connection() as conn:
+            if file is None:
+                row = conn.execute(
+                    'SELECT id, file, json FROM articles ORDER BY file COLLATE "C" LIMIT 1'
+                ).fetchone()
+            else:
+                row = conn.execute(
+                    "SELECT id, file, json FROM articles WHERE file = %s", (file,)
+                ).fetchone()
+        return None if row is None else StoredArticle(row[0], row[1], bytes(row[2]))
+
+    def article(self, article_id: str) -> StoredArticle | None:
+        with self._pool.connection() as conn:
+            row = conn.execute(
+                "SELECT id, file, json FROM articles WHERE id = %s", (article_id,)
+            ).fetchone()
+        return None if row is None else StoredArticle(row[0], row[1], bytes(row[2]))
+
+    def page(self, filters: Filters, offset: int, limit: int) -> tuple[list[Summary], int]:
+        where, params = _where(filters)
+        with self._pool.connection() as conn:
+            rows = conn.execute(
+                f"SELECT id, summary FROM articles{where} ORDER BY sortkey LIMIT %s OFFSET %s",
+                (*params, limit, offset),
+            ).fetchall()
+            total = conn.execute(f"SELECT count(*) FROM articles{where}", params).fetchone()
+        assert total is not None
+        return [summary_of(i, s) for i, s in rows], int(total[0])
+
+    def search(self, query: str, offset: int, limit: int) -> tuple[list[Hit], int]:
+        if not query:
+            raise ValueError("empty query")
+        grams = query_grams(query)
+        check = "" if len(query) <= 2 else " AND strpos(p.text, %s) > 0"
+        extra = () if not check else (query,)
+        with self._pool.connection() as conn:
+            rows = conn.execute(
+                "SELECT a.id, p.section, p.idx, p.text FROM paras p"
+                " JOIN articles a ON a.aid = p.aid"
+                f" WHERE p.grams @> %s::text[]{check}"
+                " ORDER BY a.sortkey, p.pid LIMIT %s OFFSET %s",
+                (grams, *extra, limit, offset),
+            ).fetchall()
+            total = conn.execute(
+                f"SELECT count(*) FROM paras p WHERE p.grams @> %s::text[]{check}",
+                (grams, *extra),
+            ).fetchone()
+        assert total is not None
+        return [make_hit(a, s, i, t, query) for a, s, i, t in rows], int(total[0])
+
+    def corpus_counts(self) -> CorpusCounts:
+        with self._pool.connection() as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'counts'").fetchone()
+        return CorpusCounts(0, 0, 0, {}, {}) if row is None else counts_of(row[0])
+
+    def skipped(self) -> list[SkippedFile]:
+        with self._pool.connection() as conn:
+            rows = conn.execute(
+                'SELECT name, reason FROM files WHERE reason IS NOT NULL ORDER BY name COLLATE "C"'
+            ).fetchall()
+        return [SkippedFile(name, reason) for name, reason in rows]
+
+    # -- writing --------------------------------------------------------------
+
+    def _w(self) -> Connection[Any]:
+        if self._writer is None:
+            raise StoreError("this store was opened read-only")
+        return self._writer
+
+    def files(self) -> dict[str, FileState]:
+        rows = self._w().execute("SELECT name, sha256, parser, size, mtime_ns FROM files")
+        result = {
+            name: FileState(sha, parser, size, mtime) for name, sha, parser, size, mtime in rows
+        }
+        self._w().commit()
+        return result
+
+    def put(self, items: list[tuple[str, FileState, Parsed | str]]) -> None:
+        db = self._w()
+        with db.transaction():
+            for name, state, result in items:
+                self._drop(db, name)
+                reason = result if isinstance(result, str) else None
+                db.execute(
+                    "INSERT INTO files VALUES (%s, %s, %s, %s, %s, %s)",
+                    (name, state.sha256, state.parser, state.size, state.mtime_ns, reason),
+                )
+            parsed = [(name, r) for name, _, r in items if not isinstance(r, str)]
+            aids = [self._insert(db, name, p) for name, p in parsed]
+            with (
+                db.cursor() as cur,
+                cur.copy("COPY paras (aid, section, idx, text, grams) FROM STDIN") as copy,
+            ):
+                for aid, (_, p) in zip(aids, parsed, strict=True):
+                    for section, index, text in p.paragraphs:
+                        copy.write_row((aid, section, index, text, grams_of(text)))
+
+    def _insert(self, db: Connection[Any], name: str, parsed: Parsed) -> int:
+        article_id = _free_id(db, parsed.base_id)
+        article_json = parsed.article_json
+        if article_id != parsed.base_id:
+            article_json = renamed_json(article_json, article_id)
+        s = parsed.summary
+        row = db.execute(
+            "INSERT INTO articles (file, base_id, id, sortkey, date, source, summary, kinds, json)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING aid",
+            (
+                name, parsed.base_id, article_id, sort_key(s.date, article_id), s.date, s.source,
+                summary_json(s), json.dumps(parsed.figures_by_kind, ensure_ascii=False),
+                article_json.encode(),
+            ),
+        ).fetchone()  # fmt: skip
+        assert row is not None
+        aid = int(row[0])
+        if s.authors:
+            with db.cursor() as cur:
+                cur.executemany(
+                    "INSERT INTO authors VALUES (%s, %s) ON CONFLICT DO NOTHING",
+                    [(a, aid) for a in s.authors],
+                )
+        return aid
+
+    def _drop(self, db: Connection[Any], name: str) -> None:
+        db.execute("DELETE FROM files WHERE name = %s", (name,))
+        row = db.execute("DELETE FROM articles WHERE file = %s RETURNING aid", (name,)).fetchone()
+        if row is not None:
+            db.execute("DELETE FROM paras WHERE aid = %s", (row[0],))
+            db.execute("DELETE FROM authors WHERE aid = %s", (row[0],))
+
+    def touch(self, items: list[tuple[str, FileState]]) -> None:
+        db = self._w()
+        with db.transaction(), db.cursor() as cur:
+            cur.executemany(
+                "UPDATE files SET size = %s, mtime_ns = %s WHERE name = %s",
+                [(state.size, state.mtime_ns, name) for name, state in items],
+            )
+
+    def remove(self, names: list[str]) -> None:
+        db = self._w()
+        with db.transaction():
+            for name in names:
+                self._drop(db, name)
+
+    def finish(self, changed: bool) -> None:
+        db = self._w()
+        with db.transaction():
+            stored = db.execute("SELECT 1 FROM meta WHERE key = 'counts'").fetchone()
+            if not changed and stored:
+                return
+            rows = db.execute(
+                'SELECT aid, base_id, id FROM articles ORDER BY file COLLATE "C"'
+            ).fetchall()
+            wanted = unique_ids([base for _, base, _ in rows])
+            moved = [
+                (aid, new) for (aid, _, old), new in zip(rows, wanted, strict=True) if old != new
+            ]
+            for aid, _ in moved:  # two steps, so that swapping ids never trips UNIQUE
+                db.execute("UPDATE articles SET id = chr(1) || aid WHERE aid = %s", (aid,))
+            for aid, new in moved:
+                found = db.execute(
+                    "SELECT date, json FROM articles WHERE aid = %s", (aid,)
+                ).fetchone()
+                assert found is not None
+                date, raw = found
+                db.execute(
+                    "UPDATE articles SET id = %s, sortkey = %s, json = %s WHERE aid = %s",
+                    (
+                        new,
+                        sort_key(date, new),
+                        renamed_json(bytes(raw).decode(), new).encode(),
+                        aid,
+                    ),
+                )
+            all_rows = db.execute("SELECT date, summary, kinds FROM articles").fetchall()
+            db.execute(
+                "INSERT INTO meta VALUES ('counts', %s)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (counts_json(count_corpus(all_rows)),),
+            )
+            db.execute("UPDATE meta SET value = (value::bigint + 1)::text WHERE key = 'generation'")
+
+
+def _free_id(db: Connection[Any], base: str) -> str:
+    candidate, n = base, 1
+    while db.execute("SELECT 1 FROM articles WHERE id = %s", (candidate,)).fetchone():
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+def _where(filters: Filters) -> tuple[str, tuple[str, ...]]:
+    clauses: list[str] = []
+    params: list[str] = []
+    if filters.date_from is not None:
+        clauses.append("date >= %s")
+        params.append(filters.date_from)
+    if filters.date_to is not None:
+        clauses.append("date <= %s")
+        params.append(filters.date_to)
+    if filters.author is not None:
+        clauses.append("aid IN (SELECT aid FROM authors WHERE author = %s)")
+        params.append(filters.author)
+    if filters.source is not None:
+        clauses.append("source = %s")
+        params.append(filters.source)
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), tuple(params)
+
+
+def _safe(url: str) -> str:
+    """The URL without its password, for messages."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+    return urlunsplit(parts._replace(netloc=netloc))

@@ -1,0 +1,407 @@
+"""The embedded store: one SQLite file (Python's own ``sqlite3``), WAL, FTS5 trigram search.
+
+Readers and the one writer work at once: in WAL mode a reader sees the database
+as of its transaction's start, and the writer changes one batch of whole articles
+per transaction, so a reader never sees half an article and never waits.
+
+Search: paragraphs go into an FTS5 table with the ``trigram`` tokenizer
+(case-sensitive, ``detail=none``: only which rows hold a trigram, the smallest
+index). A query of three characters or more is the AND of its trigrams, then
+checked with ``instr`` (a trigram AND is a superset for four or more). One- and
+two-character queries (党, 党史: the commonest Chinese queries) are answered from
+the same index: each paragraph is indexed with two :data:`~app.store.base.PAD`
+characters after it, so every occurrence of a 1-2 character string starts an
+indexed trigram, and the index's own vocabulary lists those trigrams
+(``fts5vocab``, a range scan), which are OR-ed.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from pathlib import Path
+
+from app.loader import unique_ids
+from app.search import Hit
+from app.store.base import (
+    PAD,
+    CorpusCounts,
+    Engine,
+    FileState,
+    Filters,
+    Parsed,
+    SkippedFile,
+    StoredArticle,
+    StoreError,
+    Summary,
+    make_hit,
+    sort_key,
+)
+from app.store.rows import (
+    count_corpus,
+    counts_json,
+    counts_of,
+    renamed_json,
+    summary_json,
+    summary_of,
+)
+
+FORMAT = "1"
+# Writers wait this long for another writer's transaction before failing.
+BUSY_TIMEOUT_MS = 30_000
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
+    name TEXT PRIMARY KEY, sha256 TEXT NOT NULL, parser TEXT NOT NULL,
+    size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, reason TEXT
+);
+CREATE TABLE IF NOT EXISTS articles (
+    aid INTEGER PRIMARY KEY, file TEXT NOT NULL UNIQUE, base_id TEXT NOT NULL,
+    id TEXT NOT NULL UNIQUE, sortkey TEXT NOT NULL, date TEXT, source TEXT,
+    summary TEXT NOT NULL, kinds TEXT NOT NULL, json BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_order ON articles (sortkey);
+CREATE INDEX IF NOT EXISTS articles_source ON articles (source, sortkey);
+CREATE TABLE IF NOT EXISTS authors (
+    author TEXT NOT NULL, aid INTEGER NOT NULL, PRIMARY KEY (author, aid)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS paras (
+    pid INTEGER PRIMARY KEY, aid INTEGER NOT NULL, section INTEGER, idx INTEGER NOT NULL,
+    text TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS paras_aid ON paras (aid);
+CREATE VIRTUAL TABLE IF NOT EXISTS paras_fts USING fts5 (
+    text, content='', tokenize='trigram case_sensitive 1', detail=none
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS paras_vocab USING fts5vocab (paras_fts, 'row');
+"""
+
+
+def trigram_match(query: str) -> str:
+    """FTS5 query: every trigram of ``query`` (3 characters or more)."""
+    grams = sorted({query[i : i + 3] for i in range(len(query) - 2)})
+    return " AND ".join(_quoted(g) for g in grams)
+
+
+def _quoted(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+class SQLiteStore(Engine):
+    """A corpus in one SQLite file; ``readonly`` opens it for serving only."""
+
+    def __init__(self, path: Path, *, readonly: bool = False) -> None:
+        self.path = path
+        self.target = str(path)
+        self.readonly = readonly
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._all: list[sqlite3.Connection] = []
+        if readonly:
+            if not path.is_file():
+                raise StoreError(f"store {path} does not exist: build it with article-api ingest")
+            self._check(self._db())
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            db = self._db()
+            db.execute("PRAGMA journal_mode=WAL")
+            with db:
+                db.executescript(SCHEMA)
+                db.execute("INSERT OR IGNORE INTO meta VALUES ('format', ?)", (FORMAT,))
+                db.execute("INSERT OR IGNORE INTO meta VALUES ('generation', '0')")
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open store {path}: {exc}") from exc
+        self._check(db)
+
+    def _check(self, db: sqlite3.Connection) -> None:
+        try:
+            row = db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path} is not an article store: {exc}") from exc
+        if row is None or row[0] != FORMAT:
+            raise StoreError(f"{self.path} has store format {row and row[0]}, not {FORMAT}")
+
+    def _db(self) -> sqlite3.Connection:
+        """This thread's connection (sqlite3 connections are not shared between threads)."""
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            uri = f"{self.path.resolve().as_uri()}?mode={'ro' if self.readonly else 'rwc'}"
+            try:
+                db = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
+            except sqlite3.Error as exc:
+                raise StoreError(f"cannot open store {self.path}: {exc}") from exc
+            db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            db.execute("PRAGMA synchronous=NORMAL")
+            self._local.db = db
+            with self._lock:
+                self._all.append(db)
+        return db
+
+    def close(self) -> None:
+        with self._lock:
+            for db in self._all:
+                db.close()
+            self._all.clear()
+        self._local = threading.local()
+
+    # -- reading --------------------------------------------------------------
+
+    def generation(self) -> int:
+        row = self._db().execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        return int(row[0])
+
+    def counts(self) -> tuple[int, int]:
+        db = self._db()
+        db.execute("BEGIN")
+        try:
+            (articles,) = db.execute("SELECT count(*) FROM articles").fetchone()
+            (skipped,) = db.execute(
+                "SELECT count(*) FROM files WHERE reason IS NOT NULL"
+            ).fetchone()
+        finally:
+            db.execute("COMMIT")
+        return articles, skipped
+
+    def primary(self, file: str | None = None) -> StoredArticle | None:
+        db = self._db()
+        if file is None:
+            row = db.execute("SELECT id, file, json FROM articles ORDER BY file LIMIT 1").fetchone()
+        else:
+            row = db.execute(
+                "SELECT id, file, json FROM articles WHERE file = ?", (file,)
+            ).fetchone()
+        return None if row is None else StoredArticle(row[0], row[1], bytes(row[2]))
+
+    def article(self, article_id: str) -> StoredArticle | None:
+        row = (
+            self._db()
+            .execute("SELECT id, file, json FROM articles WHERE id = ?", (article_id,))
+            .fetchone()
+        )
+        return None if row is None else StoredArticle(row[0], row[1], bytes(row[2]))
+
+    def page(self, filters: Filters, offset: int, limit: int) -> tuple[list[Summary], int]:
+        where, params = _where(filters)
+        db = self._db()
+        db.execute("BEGIN")  # one snapshot for the page and its total
+        try:
+            rows = db.execute(
+                f"SELECT id, summary FROM articles{where} ORDER BY sortkey LIMIT ? OFFSET ?",
+                (*params, limit, offset),
+            ).fetchall()
+            (total,) = db.execute(f"SELECT count(*) FROM articles{where}", params).fetchone()
+        finally:
+            db.execute("COMMIT")
+        return [summary_of(i, s) for i, s in rows], total
+
+    def search(self, query: str, offset: int, limit: int) -> tuple[list[Hit], int]:
+        if not query:
+            raise ValueError("empty query")
+        db = self._db()
+        db.execute("BEGIN")
+        try:
+            match = self._match(db, query)
+            if match is None:
+                return [], 0
+            # A single trigram, or the prefix path, is exact (no PAD in the query);
+            # a longer query's trigram AND is checked against the text.
+            check = "" if len(query) <= 3 and PAD not in query else " AND instr(p.text, ?) > 0"
+            extra = () if not check else (query,)
+            rows = db.execute(
+                "SELECT a.id, p.section, p.idx, p.text FROM paras_fts f"
+                " JOIN paras p ON p.pid = f.rowid JOIN articles a ON a.aid = p.aid"
+                f" WHERE paras_fts MATCH ?{check} ORDER BY a.sortkey, p.pid LIMIT ? OFFSET ?",
+                (match, *extra, limit, offset),
+            ).fetchall()
+            if check:
+                count_sql = (
+                    "SELECT count(*) FROM paras_fts f JOIN paras p ON p.pid = f.rowid"
+                    f" WHERE paras_fts MATCH ?{check}"
+                )
+            else:
+                count_sql = "SELECT count(*) FROM paras_fts WHERE paras_fts MATCH ?"
+            (total,) = db.execute(count_sql, (match, *extra)).fetchone()
+        finally:
+            db.execute("COMMIT")
+        return [make_hit(a, s, i, t, query) for a, s, i, t in rows], total
+
+    def _match(self, db: sqlite3.Connection, query: str) -> str | None:
+        if len(query) >= 3:
+            return trigram_match(query)
+        high = query + "\U0010ffff" * (3 - len(query))
+        terms = [
+            term
+            for (term,) in db.execute(
+                "SELECT term FROM paras_vocab WHERE term >= ? AND term <= ?", (query, high)
+            )
+        ]
+        return " OR ".join(_quoted(t) for t in terms) if terms else None
+
+    def corpus_counts(self) -> CorpusCounts:
+        row = self._db().execute("SELECT value FROM meta WHERE key = 'counts'").fetchone()
+        if row is None:
+            return CorpusCounts(0, 0, 0, {}, {})
+        return counts_of(row[0])
+
+    def skipped(self) -> list[SkippedFile]:
+        rows = self._db().execute(
+            "SELECT name, reason FROM files WHERE reason IS NOT NULL ORDER BY name"
+        )
+        return [SkippedFile(name, reason) for name, reason in rows]
+
+    # -- writing --------------------------------------------------------------
+
+    def files(self) -> dict[str, FileState]:
+        rows = self._db().execute("SELECT name, sha256, parser, size, mtime_ns FROM files")
+        return {
+            name: FileState(sha, parser, size, mtime) for name, sha, parser, size, mtime in rows
+        }
+
+    def put(self, items: list[tuple[str, FileState, Parsed | str]]) -> None:
+        db = self._db()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for name, state, result in items:
+                self._drop(db, name)
+                reason = result if isinstance(result, str) else None
+                db.execute(
+                    "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?)",
+                    (name, state.sha256, state.parser, state.size, state.mtime_ns, reason),
+                )
+                if not isinstance(result, str):
+                    self._insert(db, name, result)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def _insert(self, db: sqlite3.Connection, name: str, parsed: Parsed) -> None:
+        article_id = _free_id(db, parsed.base_id)
+        article_json = parsed.article_json
+        if article_id != parsed.base_id:
+            article_json = renamed_json(article_json, article_id)
+        s = parsed.summary
+        cursor = db.execute(
+            "INSERT INTO articles (file, base_id, id, sortkey, date, source, summary, kinds, json)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                name, parsed.base_id, article_id, sort_key(s.date, article_id), s.date, s.source,
+                summary_json(s), json.dumps(parsed.figures_by_kind, ensure_ascii=False),
+                article_json.encode(),
+            ),
+        )  # fmt: skip
+        aid = cursor.lastrowid
+        db.executemany("INSERT OR IGNORE INTO authors VALUES (?, ?)", ((a, aid) for a in s.authors))
+        for section, index, text in parsed.paragraphs:
+            pid = db.execute(
+                "INSERT INTO paras (aid, section, idx, text) VALUES (?, ?, ?, ?)",
+                (aid, section, index, text),
+            ).lastrowid
+            db.execute("INSERT INTO paras_fts (rowid, text) VALUES (?, ?)", (pid, text + PAD + PAD))
+
+    def _drop(self, db: sqlite3.Connection, name: str) -> None:
+        db.execute("DELETE FROM files WHERE name = ?", (name,))
+        row = db.execute("SELECT aid FROM articles WHERE file = ?", (name,)).fetchone()
+        if row is None:
+            return
+        (aid,) = row
+        for pid, text in db.execute("SELECT pid, text FROM paras WHERE aid = ?", (aid,)).fetchall():
+            db.execute(
+                "INSERT INTO paras_fts (paras_fts, rowid, text) VALUES ('delete', ?, ?)",
+                (pid, text + PAD + PAD),
+            )
+        db.execute("DELETE FROM paras WHERE aid = ?", (aid,))
+        db.execute("DELETE FROM authors WHERE aid = ?", (aid,))
+        db.execute("DELETE FROM articles WHERE aid = ?", (aid,))
+
+    def touch(self, items: list[tuple[str, FileState]]) -> None:
+        with self._db() as db:
+            db.executemany(
+                "UPDATE files SET size = ?, mtime_ns = ? WHERE name = ?",
+                ((state.size, state.mtime_ns, name) for name, state in items),
+            )
+
+    def remove(self, names: list[str]) -> None:
+        db = self._db()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for name in names:
+                self._drop(db, name)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def finish(self, changed: bool) -> None:
+        if not changed and self.corpus_counts_stored():
+            return
+        db = self._db()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            rows = db.execute("SELECT aid, base_id, id FROM articles ORDER BY file").fetchall()
+            wanted = unique_ids([base for _, base, _ in rows])
+            moved = [
+                (aid, new) for (aid, _, old), new in zip(rows, wanted, strict=True) if old != new
+            ]
+            # Two steps, so that swapping ids never trips the UNIQUE constraint.
+            for aid, _ in moved:
+                db.execute("UPDATE articles SET id = char(1) || aid WHERE aid = ?", (aid,))
+            for aid, new in moved:
+                date, raw = db.execute(
+                    "SELECT date, json FROM articles WHERE aid = ?", (aid,)
+                ).fetchone()
+                db.execute(
+                    "UPDATE articles SET id = ?, sortkey = ?, json = ? WHERE aid = ?",
+                    (
+                        new,
+                        sort_key(date, new),
+                        renamed_json(bytes(raw).decode(), new).encode(),
+                        aid,
+                    ),
+                )
+            counts = count_corpus(
+                db.execute("SELECT date, summary, kinds FROM articles").fetchall()
+            )
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('counts', ?)", (counts_json(counts),))
+            db.execute(
+                "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'"
+            )
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+    def corpus_counts_stored(self) -> bool:
+        row = self._db().execute("SELECT 1 FROM meta WHERE key = 'counts'").fetchone()
+        return row is not None
+
+
+def _free_id(db: sqlite3.Connection, base: str) -> str:
+    """``base``, or the first free ``base-N`` (finish() settles the final names)."""
+    candidate, n = base, 1
+    while db.execute("SELECT 1 FROM articles WHERE id = ?", (candidate,)).fetchone():
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+def _where(filters: Filters) -> tuple[str, tuple[str, ...]]:
+    clauses: list[str] = []
+    params: list[str] = []
+    if filters.date_from is not None:
+        clauses.append("date >= ?")  # an undated article is before every bound
+        params.append(filters.date_from)
+    if filters.date_to is not None:
+        clauses.append("date <= ?")  # NULL compares as unknown: undated is left out
+        params.append(filters.date_to)
+    if filters.author is not None:
+        clauses.append("aid IN (SELECT aid FROM authors WHERE author = ?)")
+        params.append(filters.author)
+    if filters.source is not None:
+        clauses.append("source = ?")
+        params.append(filters.source)
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), tuple(params)

@@ -1,0 +1,192 @@
+"""Ingest: a folder into a store, as the loader reads it; incremental; atomic for readers."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from app.catalog import Catalog
+from app.loader import load_corpus
+from app.store import Filters
+from app.store.ingest import ingest
+from tests.conftest import DATA, SAMPLES
+from tests.store.conftest import EngineFactory
+
+MAX = 2_000_000
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """The seed, every sample, a duplicate id and two bad files."""
+    path = tmp_path / "data"
+    path.mkdir()
+    for file in [*DATA.glob("*.txt"), *SAMPLES.glob("*.txt")]:
+        shutil.copy(file, path / file.name)
+    shutil.copy(DATA / "000_bd4049ec00aa3a8d.txt", path / "zz_copy.txt")
+    (path / "empty.txt").write_bytes(b"")
+    (path / "big.txt").write_bytes(b"x" * (MAX + 1))
+    return path
+
+
+def test_store_answers_what_the_loader_loads(folder: Path, new_store: EngineFactory) -> None:
+    """Same articles, ids (duplicates renamed), order, counts, skip reasons and search."""
+    store = new_store()
+    report = ingest(folder, store, max_bytes=MAX)
+    catalog = Catalog(load_corpus(folder, max_bytes=MAX))
+    assert report.loaded == len(catalog.ordered)
+    assert report.skipped == {s.file: s.reason for s in catalog.corpus.skipped}
+    items, total = store.page(Filters(), 0, 100)
+    assert total == len(catalog.ordered)
+    assert [i.id for i in items] == [a.id for a in catalog.ordered]
+    assert "4980-2" in [i.id for i in items]
+    for item in catalog.ordered:
+        stored = store.article(item.id)
+        assert stored is not None
+        assert stored.file == item.file
+        assert stored.json.decode() == item.article.model_dump_json()
+    counts = store.corpus_counts()
+    assert (counts.articles, counts.paragraphs, counts.characters) == (
+        catalog.counts.articles,
+        catalog.counts.paragraphs,
+        catalog.counts.characters,
+    )
+    assert counts.figures_by_kind == catalog.counts.figures_by_kind
+    assert counts.per_month == catalog.counts.per_month
+    for query in ("党史", "党", "学习教育", "的", "2021", "不存在的词"):
+        hits, _ = catalog.search.search(query, limit=1000)
+        found, found_total = store.search(query, 0, 1000)
+        assert found == hits
+        assert found_total == len(hits)
+    assert store.counts() == (len(catalog.ordered), len(catalog.corpus.skipped))
+    primary = store.primary()
+    assert primary is not None
+    assert primary.file == catalog.corpus.articles[0].file
+
+
+def test_filters_match_the_catalog(folder: Path, new_store: EngineFactory) -> None:
+    store = new_store()
+    ingest(folder, store, max_bytes=MAX)
+    catalog = Catalog(load_corpus(folder, max_bytes=MAX))
+    authors = {a for item in catalog.ordered for a in item.digest.authors}
+    sources = {item.digest.source for item in catalog.ordered if item.digest.source}
+    cases = [
+        Filters(date_from="2021-06-04"),
+        Filters(date_to="2021-06-04"),
+        Filters(date_from="2021-01-01", date_to="2021-12-31"),
+        *(Filters(author=a) for a in sorted(authors)),
+        *(Filters(source=s) for s in sorted(sources)),
+        Filters(author="nobody"),
+    ]
+    for filters in cases:
+        expected = [
+            a.id
+            for a in catalog.select(
+                date_from=filters.date_from,
+                date_to=filters.date_to,
+                author=filters.author,
+                source=filters.source,
+            )
+        ]
+        items, total = store.page(filters, 0, 100)
+        assert [i.id for i in items] == expected, filters
+        assert total == len(expected)
+        assert [i.id for i in store.page(filters, 1, 2)[0]] == expected[1:3]
+
+
+def test_reingest_is_incremental(folder: Path, new_store: EngineFactory) -> None:
+    store = new_store()
+    first = ingest(folder, store, max_bytes=MAX)
+    generation = store.generation()
+    again = ingest(folder, store, max_bytes=MAX)
+    assert again.parsed == 0
+    assert again.unchanged == again.files
+    assert store.generation() == generation, "nothing changed: servers keep their caches"
+
+    os.utime(folder / "top_block_numbered.txt")  # touched, same bytes: not parsed again
+    seed = (DATA / "000_bd4049ec00aa3a8d.txt").read_text(encoding="utf-8")
+    (folder / "zz_copy.txt").write_text(seed.replace("党史", "蓝史"), "utf-8")
+    (folder / "empty.txt").unlink()
+    (folder / "gbk_crlf_date_header.txt").unlink()
+    third = ingest(folder, store, max_bytes=MAX)
+    assert third.parsed == 1
+    assert third.removed == 2
+    assert third.loaded == first.loaded - 1
+    assert "empty.txt" not in third.skipped
+    assert store.generation() > generation
+    hits, total = store.search("蓝史", 0, 100)
+    assert total > 0
+    assert {h.article_id for h in hits} == {"4980-3"}  # after the seed and a sample
+    changed = store.article("4980-3")
+    assert changed is not None
+    assert changed.file == "zz_copy.txt"
+    assert "蓝史" in changed.json.decode()
+    assert [s.file for s in store.skipped()] == ["big.txt"]
+
+
+def test_a_removed_duplicate_gives_its_id_back(folder: Path, new_store: EngineFactory) -> None:
+    store = new_store()
+    ingest(folder, store, max_bytes=MAX)
+    (folder / "000_bd4049ec00aa3a8d.txt").unlink()
+    ingest(folder, store, max_bytes=MAX)
+    first = store.article("4980")
+    assert first is not None
+    assert first.file == "top_block_glued_subtitle.txt"  # was 4980-2
+    moved = store.article("4980-2")
+    assert moved is not None
+    assert moved.file == "zz_copy.txt"  # was 4980-3
+    assert '"id":"4980-2"' in moved.json.decode()
+    assert store.article("4980-3") is None
+
+
+def test_parallel_ingest_equals_serial(tmp_path: Path, new_store: EngineFactory) -> None:
+    from scripts.gen_corpus import generate
+
+    generate(80, tmp_path / "many")
+    serial, parallel = new_store(), new_store()
+    ingest(tmp_path / "many", serial, max_bytes=MAX, workers=1)
+    ingest(tmp_path / "many", parallel, max_bytes=MAX, workers=2)
+    assert serial.page(Filters(), 0, 100) == parallel.page(Filters(), 0, 100)
+    assert serial.search("党史", 0, 100) == parallel.search("党史", 0, 100)
+
+
+def test_readers_never_see_half_an_article(tmp_path: Path, new_store: EngineFactory) -> None:
+    """While ingest rewrites an article again and again, a reader finds each version's
+    marker in all of that version's paragraphs, or in none, and never an error."""
+    seed = (DATA / "000_bd4049ec00aa3a8d.txt").read_text(encoding="utf-8")
+    folder = tmp_path / "data"
+    folder.mkdir()
+    marked = {m: seed.replace("党史", m) for m in ("甲子", "乙丑")}
+    paragraphs = seed.count("党史")  # upper bound on paragraphs holding a marker
+    store = new_store()
+    (folder / "a.txt").write_text(marked["甲子"], "utf-8")
+    ingest(folder, store, max_bytes=MAX)
+    full = store.search("甲子", 0, 100)[1]
+    assert 1 < full <= paragraphs
+    errors: list[BaseException] = []
+    seen: set[tuple[str, int]] = set()
+    stop = threading.Event()
+
+    def read() -> None:
+        try:
+            while not stop.is_set():
+                for marker in marked:
+                    seen.add((marker, store.search(marker, 0, 100)[1]))
+        except BaseException as exc:
+            errors.append(exc)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        for round_ in range(12):
+            text = marked["乙丑" if round_ % 2 == 0 else "甲子"]
+            (folder / "a.txt").write_text(text, "utf-8")
+            ingest(folder, store, max_bytes=MAX)
+    finally:
+        stop.set()
+        reader.join()
+    assert not errors
+    assert seen == {(m, n) for m in marked for n in (0, full)}

@@ -1,0 +1,74 @@
+"""Indexed search returns exactly what the linear scan returns, in the same order."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app.search import SearchIndex
+from app.store import Engine
+from app.store.base import PAD, FileState, Parsed, Summary
+from tests.store.conftest import EngineFactory
+
+# Han characters that share trigrams, ASCII in both cases (the index must be
+# case-sensitive like str.find), spaces, punctuation, and the index's own pad.
+ALPHABET = "党史学习教育的了aA ,。" + PAD
+texts = st.text(alphabet=ALPHABET, min_size=1, max_size=40)
+articles = st.lists(
+    st.tuples(
+        st.sampled_from([None, "2021-06-04", "2021-06-05", "2020-01-01"]),
+        st.lists(texts, min_size=1, max_size=5),
+    ),
+    min_size=1,
+    max_size=6,
+)
+queries = st.text(alphabet=ALPHABET, min_size=1, max_size=6)
+
+
+def fill(store: Engine, corpus: list[tuple[str | None, list[str]]]) -> list[tuple[str, str | None]]:
+    """Store the articles (ids a0, a1, ...), replacing any, and return (id, date) of each."""
+    store.remove(list(store.files()))
+    items: list[tuple[str, FileState, Parsed | str]] = []
+    for n, (date, paragraphs) in enumerate(corpus):
+        rows = tuple((None if i == 0 else 1, i + 1, text) for i, text in enumerate(paragraphs))
+        summary = Summary(f"a{n}", "t", None, date, (), None, len(rows), 1, 0, 0)
+        parsed = Parsed(f"a{n}", f'{{"id":"a{n}"}}', summary, {}, rows)
+        items.append((f"f{n}.txt", FileState(str(n), "p", 0, 0), parsed))
+    store.put(items)
+    store.finish(True)
+    return [(f"a{n}", date) for n, (date, _) in enumerate(corpus)]
+
+
+def listing_order(ids: list[tuple[str, str | None]]) -> list[str]:
+    """As the catalog lists them: newest first, undated last, then by id."""
+    dated = sorted((i for i in ids if i[1]), key=lambda i: i[0])
+    dated.sort(key=lambda i: i[1] or "", reverse=True)
+    undated = sorted((i for i in ids if not i[1]), key=lambda i: i[0])
+    return [i for i, _ in (*dated, *undated)]
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(corpus=articles, query_list=st.lists(queries, min_size=1, max_size=4))
+def test_indexed_search_equals_the_scan(
+    new_store: EngineFactory, corpus: list[tuple[str | None, list[str]]], query_list: list[str]
+) -> None:
+    store = new_store(shared=True)  # one per test and engine, refilled by each example
+    order = listing_order(fill(store, corpus))
+    paragraphs = dict(enumerate(corpus))
+    scan = SearchIndex(
+        (article_id, None if i == 0 else 1, i + 1, text)
+        for article_id in order
+        for i, text in enumerate(paragraphs[int(article_id[1:])][1])
+    )
+    for query in [*query_list, *(t[:2] for _, ts in corpus for t in ts), corpus[0][1][0][-3:]]:
+        if not query:
+            continue
+        expected, _ = scan.search(query, limit=10_000)
+        hits, total = store.search(query, 0, 10_000)
+        assert hits == expected, query
+        assert total == len(expected)
+        page, page_total = store.search(query, 1, 2)
+        assert page == expected[1:3]
+        assert page_total == total
