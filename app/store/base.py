@@ -93,10 +93,8 @@ class StoredArticle:
 class FileState:
     """What the store knows of a data file, to decide whether to read it again."""
 
-    sha256: str
+    sha256: str  # of the bytes; "!" + sha256 of the reason for a file not read
     parser: str
-    size: int
-    mtime_ns: int
 
 
 def highlights(text: str, query: str) -> tuple[tuple[int, int], ...]:
@@ -179,10 +177,6 @@ class Writer(ABC):
 
         One transaction: readers see each article whole, before or after.
         """
-
-    @abstractmethod
-    def touch(self, items: list[tuple[str, FileState]]) -> None:
-        """Record a new size and time for files whose bytes did not change."""
 
     @abstractmethod
     def remove(self, names: list[str]) -> None:

@@ -1,12 +1,11 @@
 """Ingest: a data folder into a store, incrementally, in parallel, with progress.
 
-The folder is scanned and read by the loader's own functions (the same files, the
-same size limit and the same skip reasons as a start-up load). A file whose size
-and modification time are unchanged since the last run is not even read; one
-whose bytes hash to what the store holds, under the same parser version, is not
-parsed again; a removed file leaves the store. Parsing runs in worker processes,
-a batch at a time (bounded memory), while this process writes each batch in one
-transaction.
+The folder is scanned and read by the loader's own :func:`~app.loader.scan` (the
+same entries, the same bounded reads, links and size limit, the same skip
+reasons as a start-up load). A file whose bytes hash (sha256) to what the store
+holds, under the same parser version, is not parsed again; a removed file leaves
+the store. Parsing runs in worker processes a batch at a time (bounded memory),
+and each batch is written in one transaction.
 """
 
 from __future__ import annotations
@@ -15,14 +14,12 @@ import hashlib
 import os
 import sys
 import time
-from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from app.loader import PARALLEL_MIN_FILES, _parse_entry, _read, article_files
-from app.parsing import ArticleParseError
+from app.loader import PARALLEL_MIN_FILES, _parse_entry, scan
 from app.snapshot import Entry, parser_version
 from app.store.base import Engine, FileState, Parsed, Summary
 
@@ -31,8 +28,6 @@ from app.store.base import Engine, FileState, Parsed, Summary
 BATCH = 512
 # Files sent to a worker at a time (amortises the IPC round trip, as in the loader).
 CHUNK = 16
-# The state of a file whose size and time could not even be read.
-UNREAD = FileState(sha256="", parser="", size=-1, mtime_ns=-1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,13 +96,6 @@ class Progress:
             self.out.flush()
 
 
-def _batches(
-    items: list[tuple[str, FileState, bytes]],
-) -> Iterator[list[tuple[str, FileState, bytes]]]:
-    for start in range(0, len(items), BATCH):
-        yield items[start : start + BATCH]
-
-
 def ingest(
     folder: Path,
     store: Engine,
@@ -119,98 +107,100 @@ def ingest(
     """Bring ``store`` in line with the files at ``folder``; returns what it did."""
     started = time.perf_counter()
     version = parser_version()
-    files = article_files(folder)
     known = store.files()
-    failed: list[tuple[str, FileState, Parsed | str]] = []
-    todo: list[tuple[str, Path, os.stat_result]] = []
-    unchanged = 0
-    for path in files:
-        try:
-            st = path.stat()
-        except OSError as exc:
-            if known.get(path.name) == UNREAD:
-                unchanged += 1  # still unreadable: already reported
-            else:
-                failed.append((path.name, UNREAD, str(exc)))
-            continue
-        state = known.get(path.name)
-        if (
-            state is not None
-            and state.parser == version
-            and state.size == st.st_size
-            and state.mtime_ns == st.st_mtime_ns
-        ):
-            unchanged += 1
-            continue
-        todo.append((path.name, path, st))
-    removed = sorted(set(known) - {p.name for p in files})
-    if removed:
-        store.remove(removed)
-
+    seen: set[str] = set()
+    unchanged = parsed = 0
+    changed = False
     jobs: list[tuple[str, FileState, bytes]] = []
-    touched: list[tuple[str, FileState]] = []
-    for name, path, st in todo:
-        try:
-            data = _read(path, max_bytes)
-        except (ArticleParseError, OSError) as exc:
-            # Read again only when its size or time changes, like any other file.
-            failed.append((name, FileState("", version, st.st_size, st.st_mtime_ns), str(exc)))
-            continue
-        state = FileState(hashlib.sha256(data).hexdigest(), version, st.st_size, st.st_mtime_ns)
-        old = known.get(name)
-        if old is not None and old.sha256 == state.sha256 and old.parser == version:
-            touched.append((name, state))  # touched, not changed: keep the parse
-            continue
-        jobs.append((name, state, data))
-    if failed:
-        store.put(failed)
-    if touched:
-        store.touch(touched)
-
-    bar = Progress(len(jobs), progress) if progress is not None else None
-    parsed = 0
-    run = _Runner(len(jobs), workers)
+    unread: list[tuple[str, FileState, Parsed | str]] = []
+    bar = Progress(_entries(folder), progress) if progress is not None else None
+    run = _Runner(workers)
     try:
-        for batch in _batches(jobs):
-            results = run([(name, data) for name, _, data in batch])
-            items: list[tuple[str, FileState, Parsed | str]] = []
-            for (name, state, _), result in zip(batch, results, strict=True):
-                items.append(
-                    (name, state, result if isinstance(result, str) else parsed_of(result))
-                )
-            store.put(items)
-            parsed += len(batch)
+        for entry in scan(folder, max_bytes):
+            seen.add(entry.file)
+            if entry.data is None:
+                reason = entry.reason or "not read"
+                # Unread files are known by their reason: the same one twice is no change.
+                state = FileState("!" + _sha256(reason.encode()), version)
+                if known.get(entry.file) != state:
+                    unread.append((entry.file, state, reason))
+                else:
+                    unchanged += 1
+            else:
+                state = FileState(_sha256(entry.data), version)
+                if known.get(entry.file) == state:
+                    unchanged += 1
+                else:
+                    jobs.append((entry.file, state, entry.data))
+            if len(jobs) >= BATCH:
+                parsed += _flush(jobs, run, store)
+                changed = True
+                jobs = []
             if bar:
-                bar.advance(len(batch))
+                bar.advance(1)
+        if jobs:
+            parsed += _flush(jobs, run, store)
+            changed = True
     finally:
         run.close()
         if bar:
             bar.close()
-    changed = bool(removed or jobs or failed)
+    if unread:
+        store.put(unread)
+        changed = True
+    removed = sorted(set(known) - seen)
+    if removed:
+        store.remove(removed)
+        changed = True
     store.finish(changed)
-    skipped = {s.file: s.reason for s in store.skipped()}
     return IngestReport(
-        files=len(files),
-        unchanged=unchanged + len(touched),
+        files=len(seen),
+        unchanged=unchanged,
         parsed=parsed,
         loaded=store.counts()[0],
-        skipped=dict(sorted(skipped.items())),
+        skipped={s.file: s.reason for s in store.skipped()},
         removed=len(removed),
         seconds=time.perf_counter() - started,
     )
 
 
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _entries(folder: Path) -> int:
+    """How many entries the scan will give (for the progress bar's total only)."""
+    if not folder.is_dir():
+        return 1
+    try:
+        return sum(1 for n in os.listdir(folder) if n.endswith(".txt") and not n.startswith("."))
+    except OSError:
+        return 0
+
+
+def _flush(jobs: list[tuple[str, FileState, bytes]], run: _Runner, store: Engine) -> int:
+    """Parse a batch and write it in one transaction; returns how many files."""
+    results = run([(name, data) for name, _, data in jobs])
+    items: list[tuple[str, FileState, Parsed | str]] = [
+        (name, state, result if isinstance(result, str) else parsed_of(result))
+        for (name, state, _), result in zip(jobs, results, strict=True)
+    ]
+    store.put(items)
+    return len(items)
+
+
 class _Runner:
     """Parses jobs in this process, or in a pool kept for the whole run."""
 
-    def __init__(self, count: int, workers: int | None) -> None:
-        workers = workers or os.cpu_count() or 1
-        parallel = workers > 1 and count > PARALLEL_MIN_FILES
-        self.pool = ProcessPoolExecutor(max_workers=workers) if parallel else None
+    def __init__(self, workers: int | None) -> None:
+        self.workers = workers or os.cpu_count() or 1
+        self.pool: ProcessPoolExecutor | None = None
 
     def __call__(self, jobs: list[tuple[str, bytes]]) -> list[Entry | str]:
-        if self.pool is None:
+        if self.workers <= 1 or len(jobs) <= PARALLEL_MIN_FILES:
             return [_parse_entry(job) for job in jobs]
+        if self.pool is None:  # started on the first batch big enough to need it
+            self.pool = ProcessPoolExecutor(max_workers=self.workers)
         return list(self.pool.map(_parse_entry, jobs, chunksize=CHUNK))
 
     def close(self) -> None:

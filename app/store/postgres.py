@@ -55,7 +55,7 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key text PRIMARY KEY, value text NOT NULL);
 CREATE TABLE IF NOT EXISTS files (
     name text PRIMARY KEY, sha256 text NOT NULL, parser text NOT NULL,
-    size bigint NOT NULL, mtime_ns bigint NOT NULL, reason text
+    reason text
 );
 CREATE TABLE IF NOT EXISTS articles (
     aid bigserial PRIMARY KEY, file text NOT NULL UNIQUE, base_id text NOT NULL,
@@ -228,10 +228,8 @@ class PostgresStore(Engine):
         return self._writer
 
     def files(self) -> dict[str, FileState]:
-        rows = self._w().execute("SELECT name, sha256, parser, size, mtime_ns FROM files")
-        result = {
-            name: FileState(sha, parser, size, mtime) for name, sha, parser, size, mtime in rows
-        }
+        rows = self._w().execute("SELECT name, sha256, parser FROM files")
+        result = {name: FileState(sha, parser) for name, sha, parser in rows}
         self._w().commit()
         return result
 
@@ -242,8 +240,8 @@ class PostgresStore(Engine):
                 self._drop(db, name)
                 reason = result if isinstance(result, str) else None
                 db.execute(
-                    "INSERT INTO files VALUES (%s, %s, %s, %s, %s, %s)",
-                    (name, state.sha256, state.parser, state.size, state.mtime_ns, reason),
+                    "INSERT INTO files VALUES (%s, %s, %s, %s)",
+                    (name, state.sha256, state.parser, reason),
                 )
             parsed = [(name, r) for name, _, r in items if not isinstance(r, str)]
             aids = [self._insert(db, name, p) for name, p in parsed]
@@ -286,14 +284,6 @@ class PostgresStore(Engine):
         if row is not None:
             db.execute("DELETE FROM paras WHERE aid = %s", (row[0],))
             db.execute("DELETE FROM authors WHERE aid = %s", (row[0],))
-
-    def touch(self, items: list[tuple[str, FileState]]) -> None:
-        db = self._w()
-        with db.transaction(), db.cursor() as cur:
-            cur.executemany(
-                "UPDATE files SET size = %s, mtime_ns = %s WHERE name = %s",
-                [(state.size, state.mtime_ns, name) for name, state in items],
-            )
 
     def remove(self, names: list[str]) -> None:
         db = self._w()

@@ -55,7 +55,7 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (
     name TEXT PRIMARY KEY, sha256 TEXT NOT NULL, parser TEXT NOT NULL,
-    size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, reason TEXT
+    reason TEXT
 );
 CREATE TABLE IF NOT EXISTS articles (
     aid INTEGER PRIMARY KEY, file TEXT NOT NULL UNIQUE, base_id TEXT NOT NULL,
@@ -255,10 +255,8 @@ class SQLiteStore(Engine):
     # -- writing --------------------------------------------------------------
 
     def files(self) -> dict[str, FileState]:
-        rows = self._db().execute("SELECT name, sha256, parser, size, mtime_ns FROM files")
-        return {
-            name: FileState(sha, parser, size, mtime) for name, sha, parser, size, mtime in rows
-        }
+        rows = self._db().execute("SELECT name, sha256, parser FROM files")
+        return {name: FileState(sha, parser) for name, sha, parser in rows}
 
     def put(self, items: list[tuple[str, FileState, Parsed | str]]) -> None:
         db = self._db()
@@ -268,8 +266,8 @@ class SQLiteStore(Engine):
                 self._drop(db, name)
                 reason = result if isinstance(result, str) else None
                 db.execute(
-                    "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?)",
-                    (name, state.sha256, state.parser, state.size, state.mtime_ns, reason),
+                    "INSERT INTO files VALUES (?, ?, ?, ?)",
+                    (name, state.sha256, state.parser, reason),
                 )
                 if not isinstance(result, str):
                     self._insert(db, name, result)
@@ -316,13 +314,6 @@ class SQLiteStore(Engine):
         db.execute("DELETE FROM paras WHERE aid = ?", (aid,))
         db.execute("DELETE FROM authors WHERE aid = ?", (aid,))
         db.execute("DELETE FROM articles WHERE aid = ?", (aid,))
-
-    def touch(self, items: list[tuple[str, FileState]]) -> None:
-        with self._db() as db:
-            db.executemany(
-                "UPDATE files SET size = ?, mtime_ns = ? WHERE name = ?",
-                ((state.size, state.mtime_ns, name) for name, state in items),
-            )
 
     def remove(self, names: list[str]) -> None:
         db = self._db()

@@ -33,7 +33,7 @@ def fill(store: Engine, corpus: list[tuple[str | None, list[str]]]) -> list[tupl
         rows = tuple((None if i == 0 else 1, i + 1, text) for i, text in enumerate(paragraphs))
         summary = Summary(f"a{n}", "t", None, date, (), None, len(rows), 1, 0, 0)
         parsed = Parsed(f"a{n}", f'{{"id":"a{n}"}}', summary, {}, rows)
-        items.append((f"f{n}.txt", FileState(str(n), "p", 0, 0), parsed))
+        items.append((f"f{n}.txt", FileState(str(n), "p"), parsed))
     store.put(items)
     store.finish(True)
     return [(f"a{n}", date) for n, (date, _) in enumerate(corpus)]
