@@ -228,9 +228,11 @@ class Article(_Frozen):
         description="The CMS article id when the dump carries one, else the file's stem.",
         examples=["4980"],
     )
-    title: str = Field(
+    title: str | None = Field(
         description="The full title (from the metadata residue when the page header shows only "
-        "part of it); a two-part title is joined by one space.",
+        "part of it); a two-part title is joined by one space. Null when the dump shows no "
+        "title at all (a page stored from its body on, with no metadata title): a missing "
+        "title is reported as missing, never guessed from the body.",
         examples=["传承红色基因 凝聚奋进力量"],
     )
     subtitle: str | None = Field(

@@ -38,7 +38,7 @@ class Digest(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: str
-    title: str
+    title: str | None
     subtitle: str | None
     date: str | None
     authors: tuple[str, ...]

@@ -102,7 +102,10 @@ class ArticleSummary(_Frozen):
     """One article in a listing."""
 
     id: str = Field(description="The article id (see /articles/{id}).", examples=["4980"])
-    title: str = Field(description="The full title.", examples=["传承红色基因 凝聚奋进力量"])
+    title: str | None = Field(
+        description="The full title; null when the dump shows none.",
+        examples=["传承红色基因 凝聚奋进力量"],
+    )
     subtitle: str | None = Field(
         description="The subtitle; null when none.", examples=["云溪区扎实推进党史学习教育纪实"]
     )

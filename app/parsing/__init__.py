@@ -69,10 +69,6 @@ def _parse(raw: bytes | str, fallback_id: str | None) -> Article:
         )
     header, used = read_header(lines[:prose], meta)
     body = read_body(lines[used:])
-    if not header.title:
-        raise ArticleParseError(
-            "no title found: expected title lines above the body or an enpproperty block"
-        )
 
     parts: list[str] = []
     offset = 0
@@ -114,7 +110,7 @@ def _parse(raw: bytes | str, fallback_id: str | None) -> Article:
         article_id = hashlib.sha256(canonical.encode()).hexdigest()[:12]
     return Article(
         id=article_id,
-        title=restore.text(header.title),
+        title=_restored(restore, header.title),
         subtitle=_restored(restore, header.subtitle),
         pretitle=_restored(restore, header.pretitle),
         date=(meta.date if meta else None) or header.date,

@@ -12,7 +12,7 @@ from app.parsing.bylines import (
     is_name_fragment,
     parse_names,
 )
-from app.parsing.metadata import MetaBlock, iso_date
+from app.parsing.metadata import MIN_BLOCK_TITLE_CHARS, MetaBlock, iso_date
 
 # `来源:云溪新闻网` (and its siblings); the value may be empty (`来源:`).
 _SOURCE_LINE = re.compile(rf"^(?:{SOURCE_LABELS}|来自)\s?:\s?(.*)$")
@@ -161,16 +161,19 @@ def _pick_meta_title(
             return _trim_run(text, shown, subtitle)
     if title_lines:
         return None  # the header shows a title the metadata does not have: trust the page
-    return max(meta.texts, key=len)
+    longest = max(meta.texts, key=len)
+    # Alone, a short run is a name, a column or a paper (`黄一阳`, `今日要闻`), not a title.
+    return longest if len(longest.replace(" ", "")) >= MIN_BLOCK_TITLE_CHARS else None
 
 
 def _trim_run(run: str, shown: list[str], subtitle: str | None) -> str:
     """Cut other fields glued onto the title inside one metadata run.
 
     Some sites store the subtitle without dashes right after the title, or a
-    column name after it: `…凝聚奋进力量云溪区扎实推进…纪实110云溪要闻`. The known
-    subtitle ends the title; so does text glued (no space) right after the last
-    title part the header shows.
+    column name after it: `…凝聚奋进力量云溪区扎实推进…纪实110云溪要闻`, or an author
+    before it: `丁朝霞全市招商引资…`. The known subtitle ends the title; so does text
+    glued (no space) right after the last title part the header shows, and text glued
+    right before the first one starts it.
     """
     if subtitle:
         at = run.find(subtitle)
@@ -182,7 +185,22 @@ def _trim_run(run: str, shown: list[str], subtitle: str | None) -> str:
             if end < len(run) and run[end] != " ":
                 run = run[:end]
             break
+    for part in shown:
+        start = _compact_start(run, part)
+        if start is not None:
+            # Text glued (no space) before the first part the header shows is another
+            # field, an author or an id: `丁朝霞全市招商引资…`.
+            if start > 0 and run[start - 1] != " ":
+                run = run[start:]
+            break
     return run
+
+
+def _compact_start(run: str, part: str) -> int | None:
+    """Start offset in ``run`` of ``part`` (which has no spaces), spaces in run ignored."""
+    positions = [i for i, char in enumerate(run) if char != " "]
+    at = "".join(run[i] for i in positions).find(part)
+    return None if at < 0 else positions[at]
 
 
 def _compact_end(run: str, part: str) -> int | None:

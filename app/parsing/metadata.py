@@ -26,11 +26,10 @@ from app.parsing.normalize import is_boilerplate
 # residue), or a bare `enpproperty` marker left by other strippers.
 _BLOCK_END = re.compile(r"/?enpproperty\s*(?:-->|>)?", re.IGNORECASE)
 
-# The date value `2021-06-04 00:00:00:0` arrives as a line ending in the date and
-# a line starting with the time; the date may have other fields glued before it.
+# A date value, `2021-06-04` (then a time on the next line, or a field glued on), maybe
+# with another field's digits glued before it (`725692018-06-28`: the id 72569).
+_GLUED_DATE = re.compile(r"(\d*?)((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})(?![0-9])")
 _DATE_AT_END = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})$")
-_TIME_AT_START = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?")
-_DATE_TIME = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2}) \d{1,2}:\d{2}")
 
 # The URL runs up to its page suffix; after it come other glued fields (`null`,
 # `content_4980.html`, digits), so the match stops at the first suffix.
@@ -38,24 +37,40 @@ _URL = re.compile(
     r"https?://[A-Za-z0-9\-._~:/?#@!$&'()*+,;=%\[\]]+?\.(?:s?html?|jsp|php|aspx?)(?:\?[\w=&%-]*)?"
 )
 _URL_ANY = re.compile(r"https?://[A-Za-z0-9\-._~:/?#@!$&'*+,;=%]+")
-# Founder article pages are named content_<articleid>.html(l).
-_ARTICLE_ID_IN_URL = re.compile(r"content_(\d+)\.s?html?|[/=_](\d+)\.s?html?$")
+# Founder article pages are named content_<articleid>.htm(l), some sites c_<id>.htm or
+# c<id>.html; the file name stands in the block on its own or inside the URL. Other
+# numeric page names (`/p/20699.html`, `art_23047_2706779.html`) are not known to be
+# article ids and are not read as one.
+_ARTICLE_FILE = re.compile(r"(?:content_|(?<![A-Za-z])c_?)(\d+)\.s?html?")
+_CONTENT_DIR = re.compile(r"/content_(\d+)(?:/|$)")
 
-# A run of non-ASCII text (a title, a subtitle, a name) inside the glued fields:
-# it starts and ends with a non-ASCII character and may hold spaces (where the
-# value had whitespace), digits and ASCII punctuation in between, as in
-# `传承红色基因 凝聚奋进力量` or `云溪区534个党组织`. Latin letters and `/` end a run,
-# which keeps `http`, `null` and `content_4980.html` out.
-_TEXT_RUN = re.compile(r"[^\x00-\x7f](?:[^\x00-\x7f]|[ ,:;!?()%.0-9])*[^\x00-\x7f!?]|[^\x00-\x7f]")
+# A run of non-ASCII text (a title, a subtitle, a name) inside one glued token: it
+# starts and ends with a non-ASCII character and may hold digits and ASCII
+# punctuation in between, as in `云溪区534个党组织`. Latin letters and `/` end a run,
+# which keeps `http`, `null` and `content_4980.html` out. Digits open a run only at
+# the start of a token and before a unit or measure word (`590万市民…` after a line
+# break), never before other text (`5123奋力谱写…`: an id, then the title) nor when
+# glued to other digits (`…05-27边城雨`: the date's day, then an author).
+_TEXT_RUN = re.compile(
+    r"(?:^[0-9.]+(?=[万亿千百个名年月日天人次件项条家所岁户元多余]))?[^\x00-\x7f](?:[^\x00-\x7f]|[,:;!?()%.0-9])*[^\x00-\x7f!?]|[^\x00-\x7f]"
+)
 
-# Lines between the date and whatever glued field came before it: at most this
-# many are taken into the block (a title split by its spaces is 2–3 lines).
-MAX_LINES_BEFORE_DATE = 3
-# Without a date anchor, the block is at most this many lines above its end marker.
-MAX_BLOCK_LINES = 6
+# What the lines of a block show, one at least per block: a date, a time, a URL, an
+# article file name, `null` (an empty field's residue), or a long digit run (ids).
+_SIGNAL = re.compile(
+    r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}:\d{2}:\d{2}|https?://|content_\d|c_?\d+\.s?html?|null|^\d{4,}"
+)
+# A labelled header line (`来源:…`, `发布时间:…`, `浏览次数:`) stands above the block.
+_LABELLED = re.compile(r"^[\u4e00-\u9fff]{2,6}\s?[:：]")
+# A name glued to the next field (`武清远http://…`) and a line holding only a name.
+_NAME_THEN_FIELD = re.compile(r"^[\u4e00-\u9fff]{2,4}(?:https?://|\d)")
+_NAME_LINE = re.compile(r"^[\u4e00-\u9fff]{1,4}$")
+# How far above its end marker a block can start: a block laid one field a line
+# (date, subtitle, ids, paper name, file name, title) is about ten lines.
+MAX_BLOCK_LINES = 12
 
 # Founder's time value, `00:00:00:0`, with the next field glued to it.
-_FOUNDER_TIME = re.compile(r"^\d{2}:\d{2}:\d{2}:\d(?=\S)")
+_FOUNDER_TIME = re.compile(r"^\d{2}:\d{2}:\d{2}[:.]\d(?=\S)")
 # After the glued line, an unmarked block holds at most short title fragments.
 MAX_UNMARKED_TAIL_CHARS = 30
 # Clause punctuation inside a line: prose, not a metadata fragment.
@@ -64,6 +79,9 @@ _PROSE = re.compile(r"[。,，;；!?！？]")
 # What ends a body line (and so cannot be glued metadata): sentence punctuation
 # and the closing bracket of a byline.
 _BODY_LINE_END = re.compile(r"[。！？!?…”」』)）\]】]$")
+# A title shown in the block alone (the header shows none) is at least this long:
+# shorter runs are names, column names and paper names (`黄一阳`, `今日要闻`, `濮阳日报`).
+MIN_BLOCK_TITLE_CHARS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,57 +139,74 @@ def _unmarked_block_end(lines: list[str]) -> int | None:
 
 
 def _block_start(lines: list[str], end: int) -> int:
-    """Index of the block's first line, searching up from its end marker."""
-    lowest = max(0, end - MAX_BLOCK_LINES - MAX_LINES_BEFORE_DATE)
-    for i in range(end, lowest - 1, -1):
-        match = _DATE_AT_END.search(lines[i])
-        if match and i + 1 <= end and _TIME_AT_START.match(lines[i + 1]):
-            start = i
-            if match.start() > 0:
-                # Fields glued before the date: take the lines above that are
-                # metadata fragments too (no sentence end, no byline bracket).
-                while (
-                    start > 0
-                    and i - start < MAX_LINES_BEFORE_DATE
-                    and not _BODY_LINE_END.search(lines[start - 1])
-                    and len(lines[start - 1]) <= 40
-                ):
-                    start -= 1
-            return start
+    """Index of the block's first line, searching up from its end marker.
+
+    The block is the run of lines above the marker that are not prose, not labelled
+    header lines and not bylines' closing brackets; it starts at the topmost line in
+    that run that shows a field's shape (a date, a URL, `null`, an id).
+    """
     start = end
-    while (
-        start > 0
-        and end - start < MAX_BLOCK_LINES
-        and not _BODY_LINE_END.search(lines[start - 1])
-        and (_URL_ANY.search(lines[start - 1]) or "null" in lines[start - 1])
-    ):
+    i = end - 1
+    while i >= max(0, end - MAX_BLOCK_LINES):
+        line = lines[i]
+        if _BODY_LINE_END.search(line) or _PROSE.search(line) or _LABELLED.match(line):
+            break
+        if _SIGNAL.search(line):
+            start = i
+        i -= 1
+    # An author value with a space (`麻向阳 武清远http://…`) left its first names above.
+    while start > 0 and _NAME_THEN_FIELD.match(lines[start]) and _NAME_LINE.match(lines[start - 1]):
         start -= 1
     return start
 
 
 def read_block(block: str) -> MetaBlock:
     """Read the fields out of the block's text (its lines joined by single spaces)."""
-    date = None
-    for match in _DATE_TIME.finditer(block):
-        date = iso_date(*match.groups())
+    urls = list(_URL.finditer(block)) or list(_URL_ANY.finditer(block))
+    url = urls[0].group(0).removesuffix("null") if urls else None
+    # Dates are read outside URLs (`/2017-04-05/…` in a path is not the field); a URL
+    # leaves a separator that is not a space, so its neighbours stay apart.
+    outside = _URL_ANY.sub("\x00", block)
+    date = glued_id = None
+    for match in _GLUED_DATE.finditer(outside):
+        date = iso_date(*match.groups()[1:])
         if date:
+            glued_id = match.group(1) or None
             break
-    url_match = _URL.search(block) or _URL_ANY.search(block)
-    url = url_match.group(0).removesuffix("null") if url_match else None
     article_id = None
-    if url:
-        id_match = _ARTICLE_ID_IN_URL.search(url)
-        if id_match:
-            article_id = id_match.group(1) or id_match.group(2)
+    for text in ([url] if url else []) + [outside]:
+        found = _ARTICLE_FILE.search(text) or _CONTENT_DIR.search(text)
+        if found:
+            article_id = found.group(1)
+            break
+    if article_id is None and glued_id and url and glued_id in url:
+        # An articleid glued to the date is certain where the URL repeats it.
+        article_id = glued_id
     subtitle = None
     texts = []
-    for run in _TEXT_RUN.findall(block):
-        run = run.strip()
+    for run in _runs(outside):
         if run.startswith("—"):
             subtitle = subtitle or run.lstrip("—").strip() or None
         elif run:
             texts.append(run)
     return MetaBlock(date, url, article_id, subtitle, tuple(texts))
+
+
+def _runs(block: str) -> list[str]:
+    """The block's text values: runs inside each space-separated token, a run that
+    ends its token joined to one that opens the next (the value had a space there)."""
+    runs: list[str] = []
+    open_end = False
+    for token in block.split(" "):
+        found = list(_TEXT_RUN.finditer(token))
+        for k, match in enumerate(found):
+            text = match.group(0)
+            if k == 0 and match.start() == 0 and open_end and runs:
+                runs[-1] = f"{runs[-1]} {text}"
+            else:
+                runs.append(text)
+        open_end = bool(found) and found[-1].end() == len(token)
+    return [run.strip() for run in runs]
 
 
 def iso_date(year: str, month: str, day: str) -> str | None:
