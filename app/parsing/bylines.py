@@ -61,15 +61,23 @@ NOT_NAMES = frozenset(
     }
 )
 # Words that may close a byline after the names: `(记者 张三 报道)`.
-_BYLINE_TAIL_WORDS = frozenset({"报道", "报导", "摄", "供稿", "整理"})
+_BYLINE_TAIL_WORDS = frozenset({"报道", "报导", "摄", "摄影", "摄影报道", "供稿", "整理"})
+# The same words glued to the last name: `记者周发源报道`.
+_GLUED_TAIL = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:摄影报道|报道|报导)$")
 
 # An author line in the header: a label, then names on the same line or the next.
 # One-character labels only count with a slash or colon after them (`文/张三`), or
 # they would take every line that starts with 文 or 图.
 AUTHOR_LINE = re.compile(
-    r"^(?:(?:" + "|".join(re.escape(label) for label in AUTHOR_LABELS if len(label) > 1) + r")"
+    r"^[□■◆◇●○★☆▲△▼▽◎※ ]*(?:(?:"
+    + "|".join(re.escape(label) for label in AUTHOR_LABELS if len(label) > 1)
+    + r"|[\u4e00-\u9fff]{1,10}?(?:记者|通讯员|评论员))"
     r"(?:[:]|(?=\s)|$)|[文图摄]\s?[/:])"
 )
+# An outlet's or desk's role label before names: `晚报记者`, `半月谈记者`, `新京报记者`.
+_ROLE_TOKEN = re.compile(r"^[\u4e00-\u9fff]{0,10}(?:记者|通讯员|评论员|实习生)$")
+# The same label glued to the name: `随州日报全媒记者李文军`.
+_GLUED_ROLE = re.compile(r"^[\u4e00-\u9fff]{0,10}(?:记者|通讯员|评论员)(?=[\u4e00-\u9fff]{2,4}$)")
 # An organisation before the names (`云溪区融媒体中心 张三`, `岳阳日报记者 李四`): not a
 # name, not a reason to refuse the byline.
 _ORGANISATION = re.compile(
@@ -97,17 +105,42 @@ CREDIT_LINE = re.compile(
 )
 
 
+# Marks that open a byline or credit line on some sites: `□本报记者`, `◆编辑:张三`.
+DECORATIONS = "□■◆◇●○★☆▲△▼▽◎※·•"
+
+
+def undecorated(line: str) -> str:
+    """The line without the bullet marks some sites put before a byline or credit."""
+    return line.lstrip(DECORATIONS + " ")
+
+
+# Writer and photographer marked after the name: `王晋晋/文`, `赵克/图`.
+_NAME_THEN_ROLE = re.compile(r"([\u4e00-\u9fff]{2,4})\s?/\s?([文图])(?![\u4e00-\u9fff])")
+# Role pairs that are labels, not names: `文/图`, `图/文`.
+_ROLE_PAIR = re.compile(r"[文图]\s?/\s?[文图]|文图|图文")
+# A photo credit: a label that says so first (`图/记者 李四`, `摄影:李四`) or `摄` last
+# (`(张三 摄)`, `张三摄`). Photographers are credited, not authors.
+_PHOTO_CREDIT = re.compile(r"^[(（]?\s?(?:图|摄影|摄|图片)\s?[/:：]|(?<!报道)(?:摄|摄影)\s?[)）]?$")
+
+
+def is_photo_credit(text: str) -> bool:
+    """True for a photographer's credit such as ``(张三 李四 摄)`` or ``图/记者 李四``."""
+    return bool(_PHOTO_CREDIT.search(undecorated(text).strip()))
+
+
 def parse_names(text: str) -> tuple[str, ...] | None:
     """Names in a byline such as ``记者 张三 通讯员 易 松``; None if it is not a byline.
 
     Labels are dropped, adjacent one-character tokens pair up into one name, and
     any token that is neither a label nor a name means this is not a byline.
     """
-    text = text.strip()
+    text = undecorated(text.strip())
+    text = _NAME_THEN_ROLE.sub(lambda m: m.group(1) if m.group(2) == "文" else "", text)
+    text = _ROLE_PAIR.sub(" ", text)
     label, colon, _ = text.partition(":")
     if colon and label.strip() not in AUTHOR_LABELS:
         return None  # `来源:岳阳日报`, `编辑:张三`: a labelled field, not a byline
-    tokens = [t for t in _SEPARATORS.split(text) if t]
+    tokens = [_GLUED_TAIL.sub("", t) for t in _SEPARATORS.split(text) if t]
     names: list[str] = []
     pending: str | None = None
     for token in tokens:
@@ -123,6 +156,9 @@ def parse_names(text: str) -> tuple[str, ...] | None:
             continue
         if pending is not None:
             return None
+        if _ROLE_TOKEN.match(token):
+            continue
+        token = _GLUED_ROLE.sub("", token)
         if token in _BYLINE_TAIL_WORDS or (len(token) > 4 and _ORGANISATION.match(token)):
             continue
         if not _NAME.match(token) or token in NOT_NAMES:

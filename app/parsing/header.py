@@ -10,9 +10,13 @@ from app.parsing.bylines import (
     CREDIT_LINE,
     SOURCE_LABELS,
     is_name_fragment,
+    is_photo_credit,
     parse_names,
+    undecorated,
 )
 from app.parsing.metadata import MIN_BLOCK_TITLE_CHARS, MetaBlock, iso_date
+from app.parsing.normalize import is_page_chrome
+from app.parsing.structure import CREDIT_VALUE_MAX_CHARS, DATELINE_START
 
 # `来源:云溪新闻网` (and its siblings); the value may be empty (`来源:`).
 _SOURCE_LINE = re.compile(rf"^(?:{SOURCE_LABELS}|来自)\s?:\s?(.*)$")
@@ -59,9 +63,38 @@ class Header:
     credits: list[tuple[str, str]] = field(default_factory=list)
 
 
+# A field label with its value on the next line (`信息分类:`, `号:`): info tables of
+# government portals. Labels the header reads itself are not skipped.
+_LABEL_ONLY = re.compile(r"^[\u4e00-\u9fff]{1,8}\s?:$")
+_KNOWN_LABEL = re.compile(
+    rf"^(?:{SOURCE_LABELS}|来自|发布|更新|时间|日期|发布时间|发布日期|更新时间|作者)\s?:$"
+)
+
+
+_DATE_LABEL = re.compile(r"^(?:发布|更新)?(?:时间|日期)\s?:$")
+# A paper's masthead or an edition's split date above the title (`温岭日报`, `年`,
+# `星期`): the page, not the article.
+_MASTHEAD = re.compile(
+    r"^(?:[\u4e00-\u9fff]{2,8}(?:日报|晚报|早报|商报|都市报)(?:\s[\u4e00-\u9fff]{2,4})?"
+    r"|[年月日]|星期[一二三四五六日天]?)$"
+)
+
+
+def _is_source_value(line: str) -> bool:
+    """The value of an empty `来源:` on the next line: an outlet's name, short, no date."""
+    return bool(_SOURCE_VALUE.match(line)) or (
+        len(line) <= 20
+        and not _DATE_LINE.match(line)
+        and not _SENTENCE.search(line)
+        and not AUTHOR_LINE.match(line)
+        and ":" not in line
+        and bool(re.match(r"^[\u4e00-\u9fff]", line))
+    )
+
+
 def is_header_noise(line: str) -> bool:
     """Page chrome that can stand anywhere in the header."""
-    return bool(_HEADER_NOISE.match(line) or _TIME_LINE.match(line))
+    return bool(_HEADER_NOISE.match(line) or _TIME_LINE.match(line) or is_page_chrome(line))
 
 
 def read_header(lines: list[str], meta: MetaBlock | None) -> tuple[Header, int]:
@@ -80,17 +113,37 @@ def read_header(lines: list[str], meta: MetaBlock | None) -> tuple[Header, int]:
         i += 1
         if is_header_noise(line):
             continue
-        if _SUBTITLE.match(line) and (title_lines or meta):
+        if DATELINE_START.match(line):
+            i -= 1  # `本报讯`, `泸溪融媒3月29日讯(记者`: the first paragraph's dateline
+            break
+        if _LABEL_ONLY.match(line) and _DATE_LABEL.match(line):
+            continue  # `发布日期:` with the date on the next line, or none at all
+        if _MASTHEAD.match(line):
+            continue
+        if (
+            _LABEL_ONLY.match(line)
+            and not _KNOWN_LABEL.match(line)
+            and not CREDIT_LINE.match(undecorated(line))
+        ):
+            # An info-table field (`信息分类:` / `专题会议…`): the label and its value.
+            if i < len(lines) and len(lines[i]) <= CREDIT_VALUE_MAX_CHARS and ":" not in lines[i]:
+                i += 1
+            continue
+        if is_photo_credit(line):
+            names = _author_names(lines, i)
+            found, i = names if names else ((), i)
+            header.credits.append(("摄影", " ".join(found) or undecorated(line)))
+        elif _SUBTITLE.match(line) and (title_lines or meta):
             header.subtitle = header.subtitle or _SUBTITLE.sub("", line)
         elif source := _SOURCE_LINE.match(line):
             value = source.group(1).strip()
-            if not value and i < len(lines) and _SOURCE_VALUE.match(lines[i]):
+            if not value and i < len(lines) and _is_source_value(lines[i]):
                 value = lines[i]
                 i += 1
             header.source = header.source or value or None
         elif date := _DATE_LINE.match(line):
             header.date = header.date or iso_date(*date.groups())
-        elif credit := CREDIT_LINE.match(line):
+        elif credit := CREDIT_LINE.match(undecorated(line)):
             if value := credit.group(2).strip():
                 header.credits.append((credit.group(1), value))
         elif AUTHOR_LINE.match(line):

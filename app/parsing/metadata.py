@@ -28,7 +28,9 @@ _BLOCK_END = re.compile(r"/?enpproperty\s*(?:-->|>)?", re.IGNORECASE)
 
 # A date value, `2021-06-04` (then a time on the next line, or a field glued on), maybe
 # with another field's digits glued before it (`725692018-06-28`: the id 72569).
-_GLUED_DATE = re.compile(r"(\d*?)((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})(?![0-9])")
+# The day may have the next field's digits glued on (`2020-11-2411濮阳日报`): one or two
+# digits that make a day, greedily.
+_GLUED_DATE = re.compile(r"(\d*?)((?:19|20)\d{2})-(1[0-2]|0?[1-9])-(3[01]|[12][0-9]|0?[1-9])")
 _DATE_AT_END = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})$")
 
 # The URL runs up to its page suffix; after it come other glued fields (`null`,

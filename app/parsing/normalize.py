@@ -163,6 +163,8 @@ TAIL_MARKERS = frozenset(
         "下一篇",
     }
 )
+# A link to the previous or next article: the article has ended (`上一篇:…`, `3上一篇`).
+_PREV_NEXT = re.compile(r"^\d*(?:上一篇|下一篇)")
 # A prose line: long enough and with sentence punctuation inside it. Titles,
 # headings, bylines and metadata lines are shorter or unpunctuated.
 PROSE_MIN_CHARS = 30
@@ -194,9 +196,33 @@ def find_prose_start(lines: list[str]) -> int | None:
     return found
 
 
+# Page furniture of news CMSes, as whole lines: prev/next links (`上一篇:…`, `3上一篇`),
+# hit counters (`点击数:728`, `阅读:203`, `次浏览`), comment boxes (`0人参与,0条评论`),
+# breadcrumbs (`镇街人大>>正文内容`), reprint notices, font-size and page switches, and
+# e-paper edition labels (`第A0007版:每日新闻·现场`, `当前版:02版`, `数字报纸`).
+_PAGE_CHROME = re.compile(
+    r"^(?:\d*(?:上一篇|下一篇|上一条|下一条)\d*(?:\s?[:：].*)?"
+    r"|(?:浏览|点击|阅读|访问)(?:次数|数|量)?\s?[:：]?\s?\d*(?:\s.{0,30})?"
+    r"|\d*次(?:浏览|阅读|点击)(?:\s.{0,30})?"
+    r"|(?:已有)?\d+人参与.{0,30}|还没有评论.{0,20}|(?:评论一下|最热评论|最新评论|发表评论|我要评论)"
+    r"|.{0,30}(?:>>|»).{0,30}|[>›»]+"
+    r"|.{0,30}(?:转载|版权所有|原文链接|本文链接|本文地址).{0,80}"
+    r"|(?:文字大小|字号|字体)\s?[:：]?.{0,10}|放大|缩小|默认|推荐|朗读|更多功能|更多"
+    r"|【?第?\s?[A-Z]?\d{1,5}\s?版\s?[:：].{0,20}|当前版\s?[:：].{0,10}"
+    r"|.{0,10}(?:数字报纸|数字报|电子报|电子版)|通版阅读.{0,10}|展开通版|收缩通版"
+    r"|本文所在版面.{0,30}|.{0,20}近期报纸查看|\d*(?:上一版|下一版)\d*|标题导航|版面导航.{0,40}"
+    r"|返回(?:首页|目录|列表|顶部)?|【?(?:打印|关闭|纠错|收藏|打印本稿|打印正文|发表评论)[^】]{0,4}】?)$"
+)
+
+
+def is_page_chrome(line: str) -> bool:
+    """A line of page furniture that is never article text (see ``_PAGE_CHROME``)."""
+    return bool(_PAGE_CHROME.match(line))
+
+
 def is_boilerplate(line: str) -> bool:
-    """Page chrome: a known line, or a known line in button brackets."""
-    if line in BOILERPLATE_LINES:
+    """Page chrome: a known line, a known line in button brackets, or page furniture."""
+    if line in BOILERPLATE_LINES or is_page_chrome(line):
         return True
     button = _BRACKETED.match(line)
     return button is not None and button.group(1) in BOILERPLATE_LINES
@@ -207,7 +233,7 @@ def drop_boilerplate(lines: list[str]) -> list[str]:
     prose = find_prose_start(lines)
     kept = []
     for i, line in enumerate(lines):
-        if prose is not None and i > prose and line in TAIL_MARKERS:
+        if prose is not None and i > prose and (line in TAIL_MARKERS or _PREV_NEXT.match(line)):
             break
         if not is_boilerplate(line):
             kept.append(line)

@@ -10,8 +10,11 @@ from app.parsing.bylines import (
     CREDIT_LINE,
     SOURCE_LABELS,
     is_name_fragment,
+    is_photo_credit,
     parse_names,
+    undecorated,
 )
+from app.parsing.normalize import is_page_chrome, is_prose
 
 # A heading is short: two-part headings in these dumps are 4–12 characters a part.
 # Longer unpunctuated lines are prose that merely lacks a full stop.
@@ -22,6 +25,9 @@ NUMBERED_HEADING_MAX_CHARS = 40
 END_MARKS = frozenset({"(完)", "(全文完)", "【完】", "(终)", "完"})
 # A whole line in brackets: `(编辑:张三)` is the credit line `编辑:张三`.
 _BRACKETED_LINE = re.compile(r"^[(【](.*)[)】]$")
+# A byline closing the article in round brackets: `(邓志强 易 松)`, `（记者 张三）`;
+# `【打印】` and `[关闭]` are page buttons.
+_ROUND_BRACKETED = re.compile(r"^[(（](.*)[)）]$")
 # A credit's value on the line after its label (`数据来源:` / `云溪区统计局`) is short.
 CREDIT_VALUE_MAX_CHARS = 24
 # Parts of a heading split at its spaces: `坚持以上率下` + `党史学习掀热潮`.
@@ -60,8 +66,6 @@ _PAIRS = (
 )
 # A closing byline in brackets at the very end of the body: `(邓志强 易 松)`.
 _CLOSING_BYLINE = re.compile(r"[(]([^()]{2,40})[)]$")
-# The lead's dateline `本报讯(记者 张三)` names authors but stays in the text.
-_DATELINE = re.compile(r"^[\u4e00-\u9fff]{0,8}讯\s?[(]([^()]{2,40})[)]")
 
 
 @dataclass
@@ -81,10 +85,12 @@ def read_body(lines: list[str]) -> Body:
     content: list[str] = []
     i = 0
     while i < len(lines):
-        credit = CREDIT_LINE.match(_BRACKETED_LINE.sub(r"\1", lines[i]))
+        line = undecorated(lines[i])
+        credit = CREDIT_LINE.match(_BRACKETED_LINE.sub(r"\1", line))
         i += 1
         if not credit:
-            content.append(lines[i - 1])
+            if not is_page_chrome(line):
+                content.append(lines[i - 1])
             continue
         value = [credit.group(2).strip()]
         if not value[0] and i < len(lines) and _is_credit_value(lines[i]):
@@ -95,19 +101,106 @@ def read_body(lines: list[str]) -> Body:
             i += 1
         if joined := " ".join(v for v in value if v):
             body.credits.append((credit.group(1), joined))
-    units = join_fragments(content)
+    units = join_fragments(_join_datelines(content))
     while units and units[-1] in END_MARKS:
         units.pop()  # `(完)`: the end of the article, not a paragraph
+    _take_tail(units, body)
     _take_closing_source(units, body)
     _take_closing_byline(units, body)
     _take_closing_source(units, body)
     _split_sections(units, body)
     if not body.authors:
-        first = body.lead[0] if body.lead else ""
-        dateline = _DATELINE.match(first)
-        names = parse_names(dateline.group(1)) if dateline else None
-        body.authors.extend(names or ())
+        body.authors.extend(dateline_names(body.lead[0] if body.lead else ""))
     return body
+
+
+# A dateline opens the first paragraph: `本报讯`, `本网讯`, `泸溪融媒3月29日讯`, then the
+# byline in brackets or after a space (`本网讯 记者丁朝霞 11月2号,…`). 通讯员 and 资讯 are
+# words, not datelines.
+DATELINE_START = re.compile(r"^[^\s,，。:：;；()（）“”]{0,16}?(?<![通资])讯(?![员录社息])")
+
+
+def _join_datelines(lines: list[str]) -> list[str]:
+    """Join a dateline split at its spaces, and its byline lines, onto the paragraph
+    they open: `本网讯` / `记者丁朝霞` / `11月2号,…` is one paragraph."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        i += 1
+        dateline = DATELINE_START.match(line)
+        if dateline and dateline.end() == len(line.rstrip()):
+            parts = [line]
+            while (
+                i < len(lines)
+                and len(parts) < MAX_BYLINE_LINES
+                and (
+                    AUTHOR_LINE.match(lines[i])
+                    or is_name_fragment(lines[i])
+                    or parse_names(lines[i]) is not None
+                )
+            ):
+                parts.append(lines[i])
+                i += 1
+            if i < len(lines):
+                parts.append(lines[i])
+                i += 1
+            line = " ".join(parts)
+        out.append(line)
+    return out
+
+
+def dateline_names(paragraph: str) -> tuple[str, ...]:
+    """Authors named in a paragraph's opening dateline (`本报讯(记者 张三)…`)."""
+    dateline = DATELINE_START.match(paragraph)
+    if dateline is None:
+        return ()
+    rest = paragraph[dateline.end() :].lstrip()
+    bracket = re.match(r"^[(（]([^()（）]{2,40})[)）]", rest)
+    if bracket:
+        return parse_names(bracket.group(1)) or ()
+    names: list[str] = []
+    for token in rest.split(" ")[:MAX_BYLINE_LINES]:
+        found = parse_names(token) if (names or AUTHOR_LINE.match(token)) else None
+        if found is None:
+            break
+        names.extend(found)
+    return tuple(names)
+
+
+def _is_paragraph(unit: str) -> bool:
+    """Body text: a sentence end, or a long line with clause punctuation."""
+    return bool(_PARAGRAPH_END.search(unit)) or is_prose(unit)
+
+
+def _take_tail(units: list[str], body: Body) -> None:
+    """After the last paragraph only bylines, credits and sources belong to the article;
+    the rest is page chrome (page buttons, comment boxes, other articles)."""
+    last = max((k for k, u in enumerate(units) if _is_paragraph(u)), default=len(units) - 1)
+    tail = units[last + 1 :]
+    del units[last + 1 :]
+    k = 0
+    while k < len(tail):
+        line = undecorated(tail[k])
+        k += 1
+        if AUTHOR_LINE.match(line) or is_photo_credit(line):
+            # `记者` / `张三` / `李四`: a label line and the name lines after it.
+            while k < len(tail) and is_name_fragment(tail[k]):
+                line = f"{line} {tail[k]}"
+                k += 1
+        bracket = _ROUND_BRACKETED.match(line)
+        inner = bracket.group(1) if bracket else line
+        if is_photo_credit(line):
+            body.credits.append(("摄影", _photo_names(inner)))
+        elif source := _CLOSING_SOURCE.match(line):
+            body.source = body.source or source.group(1).strip()
+        elif (AUTHOR_LINE.match(line) or bracket) and (names := parse_names(inner)):
+            body.authors.extend(names)
+
+
+def _photo_names(text: str) -> str:
+    names = parse_names(text)
+    return " ".join(names) if names else text
 
 
 def _is_credit_value(line: str) -> bool:
@@ -191,6 +284,8 @@ def _take_closing_byline(units: list[str], body: Body) -> None:
         names = parse_names(match.group(1)) if match else None
         if match is None or names is None:
             return
+        if is_photo_credit(match.group(0)):
+            return  # `(张三 摄)` closes a caption: a photographer, and the caption stays
         body.authors[:0] = names
         rest = last[: match.start()].rstrip()
         if rest:
@@ -210,7 +305,7 @@ def _split_sections(units: list[str], body: Body) -> None:
         if style is not None:
             heading = _is_numbered_heading(unit, style)
         else:
-            heading = _is_plain_heading(unit) and i + 1 < len(units)
+            heading = _is_plain_heading(unit) and _paragraph_follows(units, i + 1)
         if not heading:
             current.append(unit)
             i += 1
@@ -230,6 +325,16 @@ def _split_sections(units: list[str], body: Body) -> None:
         body.sections.append((" ".join(parts), current))
 
 
+def _paragraph_follows(units: list[str], i: int) -> bool:
+    """A plain heading is followed by a paragraph, maybe after its other parts."""
+    for k in range(i, min(i + HEADING_MAX_PARTS, len(units))):
+        if _is_paragraph(units[k]):
+            return True
+        if not _is_plain_heading(units[k]):
+            return False
+    return False
+
+
 def _is_numbered_heading(unit: str, style: re.Pattern[str]) -> bool:
     return (
         bool(style.match(unit))
@@ -238,9 +343,19 @@ def _is_numbered_heading(unit: str, style: re.Pattern[str]) -> bool:
     )
 
 
+# Lines shaped like headings that are not: a labelled field (`分类:政府动态`), a byline
+# or dateline, a caption, a masthead or outlet name (`嘉兴日报`, `新浪财经`).
+_NOT_HEADING = re.compile(
+    r"[:：]|^(?:图注|图片|图为|图\d|图[①-⑩])|讯$"
+    r"|^[\u4e00-\u9fff]{2,8}(?:日报|晚报|早报|商报|都市报|报社|新闻网|网|财经|频道|客户端)$"
+)
+
+
 def _is_plain_heading(unit: str) -> bool:
     return (
-        len(unit) <= HEADING_MAX_CHARS
+        not _NOT_HEADING.search(unit)
+        and not AUTHOR_LINE.match(unit)
+        and len(unit) <= HEADING_MAX_CHARS
         and not _CLAUSE_END.search(unit)
         and len(_HAN.findall(unit)) >= 2
         and not (unit.startswith(("(", "“", "《")) and not _is_open(unit))
