@@ -54,7 +54,7 @@ class Summary:
     """One article as a listing shows it."""
 
     id: str
-    title: str
+    title: str | None
     subtitle: str | None
     date: str | None
     authors: tuple[str, ...]
