@@ -151,7 +151,7 @@ def read_header(lines: list[str], meta: MetaBlock | None) -> tuple[Header, int]:
             if names:  # else an empty label such as `作者:`: a marker with no names
                 found, i = names
                 header.authors.extend(found)
-        elif marker_before or _SENTENCE.search(line):
+        elif (marker_before and title_lines) or _SENTENCE.search(line):
             # An unlabelled line after the header's markers, or a sentence (titles do
             # not end in 。), starts the body.
             i -= 1
@@ -189,7 +189,19 @@ def _assign_titles(header: Header, title_lines: list[str], meta: MetaBlock | Non
         pre = title_lines[: matched[0]] if matched else []
         header.title = meta_title
         header.pretitle = _clean_pretitle(pre)
-        return matched[-1] + 1 if matched else len(title_lines)
+        kept = matched[-1] + 1 if matched else len(title_lines)
+        # Header lines right after the title that the block holds as another value
+        # are the subtitle (`海南自贸区…集中开工` / `签约项目总投资681亿元`).
+        after = []
+        others = [t.replace(" ", "") for t in meta.texts] if meta else []
+        for line in title_lines[kept:]:
+            if not any(line.replace(" ", "") in other for other in others):
+                break
+            after.append(line)
+        if after and not header.subtitle:
+            header.subtitle = _SUBTITLE.sub("", " ".join(after))
+            kept += len(after)
+        return kept
     if not title_lines:
         return 0
     split = next((k for k, line in enumerate(title_lines) if _PRETITLE_END.search(line)), None)
@@ -208,10 +220,12 @@ def _pick_meta_title(
         return None
     shown = [line.replace(" ", "") for line in title_lines if not _PRETITLE_END.search(line)]
     shown = [part for part in shown if len(part) >= 2]
-    for text in meta.texts:
-        compact = text.replace(" ", "")
-        if any(part in compact for part in shown):
-            return _trim_run(text, shown, subtitle)
+    # The run that holds the first title line the header shows (a subtitle run may
+    # come before the title in the block).
+    for part in shown:
+        for text in meta.texts:
+            if part in text.replace(" ", ""):
+                return _trim_run(text, shown, subtitle)
     if title_lines:
         return None  # the header shows a title the metadata does not have: trust the page
     longest = max(meta.texts, key=len)
@@ -238,6 +252,13 @@ def _trim_run(run: str, shown: list[str], subtitle: str | None) -> str:
             if end < len(run) and run[end] != " ":
                 run = run[:end]
             break
+    # Two shown lines glued with no space inside the run are two fields (the title,
+    # then the subtitle stored after it): the title ends at the first such seam.
+    ends = [e for e in (_compact_end(run, part) for part in shown) if e is not None]
+    starts = {st for st in (_compact_start(run, part) for part in shown) if st is not None}
+    seam = min((e for e in ends if e in starts and e < len(run)), default=None)
+    if seam is not None:
+        run = run[:seam]
     for part in shown:
         start = _compact_start(run, part)
         if start is not None:

@@ -62,6 +62,10 @@ _TEXT_RUN = re.compile(
 _SIGNAL = re.compile(
     r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}:\d{2}:\d{2}|https?://|content_\d|c_?\d+\.s?html?|null|^\d{4,}"
 )
+# A block line that starts with text glued to a field (`农民采收…黑木耳http://…`).
+_VALUE_START = re.compile(r"^[\u4e00-\u9fff“][^\s]*?(?:https?://|content_|\d{4,})")
+# A line that can be the first half of a title value: Han text, no sentence end.
+_TITLE_PART = re.compile(r"^[\u4e00-\u9fff“][^。!?！？:：,，]{3,40}$")
 # A labelled header line (`来源:…`, `发布时间:…`, `浏览次数:`) stands above the block.
 _LABELLED = re.compile(r"^[\u4e00-\u9fff]{2,6}\s?[:：]")
 # A name glued to the next field (`武清远http://…`) and a line holding only a name.
@@ -151,11 +155,22 @@ def _block_start(lines: list[str], end: int) -> int:
     i = end - 1
     while i >= max(0, end - MAX_BLOCK_LINES):
         line = lines[i]
-        if _BODY_LINE_END.search(line) or _PROSE.search(line) or _LABELLED.match(line):
+        if _PROSE.search(line) or _LABELLED.match(line):
             break
         if _SIGNAL.search(line):
-            start = i
+            start = i  # a field's shape outweighs a closing quote (`2009-07-07荡“秋千”`)
+        elif _BODY_LINE_END.search(line):
+            break
         i -= 1
+    # A value that opens the block's first line continues one from the line above it,
+    # split at a space: `左权县…示范基地里` / `农民采收…黑木耳http://…`.
+    if (
+        start > 0
+        and _VALUE_START.match(lines[start])
+        and _TITLE_PART.match(lines[start - 1])
+        and lines[start - 1] not in lines[start]  # the header's own title line above
+    ):
+        start -= 1
     # An author value with a space (`麻向阳 武清远http://…`) left its first names above.
     while start > 0 and _NAME_THEN_FIELD.match(lines[start]) and _NAME_LINE.match(lines[start - 1]):
         start -= 1
