@@ -12,50 +12,53 @@ from app.models import Bound, FigureKind
 
 # --- units ----------------------------------------------------------------------------
 # unit as printed → (unit reported, class). The class is a FigureKind, or one of
-# "year"/"month"/"day", which figures.py turns into date or duration by context.
+# "year"/"month"/"day", which figures.py turns into date or duration by context. A unit
+# is reported as printed (个月 stays 个月: 个 is no multiplier), less a multiplier (千元 →
+# 元) or an inner 多 (3个多月 → 个月, which marks the figure instead).
 _COUNT_WORDS = (
-    "个 名 件 次 人 户 家 项 条 场 期 批 处 座 所 支 位 篇 本 届 轮 部 首 种 类 套 台 辆 艘 "
+    "个 名 件 次 人 户 家 项 条 场 批 处 座 所 支 位 篇 本 届 轮 部 首 种 类 套 台 辆 艘 "
     "张 份 间 栋 幢 棵 株 组 队 起 例 宗 笔 块 门 节 堂 册 趟 遍 封 幅 枚 盏 根 人次 课时 "
-    "家次 户次 架次"
+    "家次 户次 架次 台次 辆次 车次 班次 批次 艘次 只 头 匹 把 双 棒 颗 粒 袋 箱 瓶 盒 床 期 班"
 )
+# Not units: 号 (5号泊位), 路 (11路 bus), 线 (1号线): a number before them is an identifier;
+# so is one before 期 or 班 (二期工程, 3班) unless multiplied or approximate (figures.py).
 _MEASURE_WORDS = (
     "平方公里 平方千米 平方米 立方米 公里 千米 米 厘米 毫米 公顷 亩 吨 公斤 千克 克 斤 "
-    "千瓦时 千瓦 兆瓦 度 岁 周岁 ℃"
+    "千瓦时 千瓦 兆瓦 度 岁 周岁 ℃ 升 毫升 标箱 标准箱 微克 毫克"
 )
+_TIME_WORDS = "个月 个小时 小时 分钟 秒钟 秒 天 周 个星期 星期 个工作日 工作日 个季度"
 UNITS: dict[str, tuple[str, str]] = {
     **{word: (word, "count") for word in _COUNT_WORDS.split()},
     **{word: (word, "measure") for word in _MEASURE_WORDS.split()},
     **{word: (word, "money") for word in ("元", "美元", "欧元", "港元", "日元", "英镑")},
+    **{word: (word, "duration") for word in _TIME_WORDS.split()},
+    **{word.replace("个", "个多"): (word, "duration") for word in ("个月", "个小时", "个星期")},
     "千元": ("元", "money"),  # 5千元: the 千 is a multiplier (see THOUSAND_UNITS)
     "%": ("%", "percent"),
     "％": ("%", "percent"),
     "个百分点": ("个百分点", "percent"),
-    "百分点": ("个百分点", "percent"),
+    "百分点": ("百分点", "percent"),
+    "个基点": ("个基点", "percent"),
+    "基点": ("基点", "percent"),
     "周年": ("周年", "anniversary"),
-    "个月": ("月", "duration"),
-    "个多月": ("月", "duration"),
-    "个小时": ("小时", "duration"),
-    "小时": ("小时", "duration"),
-    "分钟": ("分钟", "duration"),
-    "秒钟": ("秒", "duration"),
-    "天": ("天", "duration"),
-    "周": ("周", "duration"),
-    "个星期": ("周", "duration"),
-    "星期": ("周", "duration"),
-    "个工作日": ("工作日", "duration"),
-    "工作日": ("工作日", "duration"),
-    "个季度": ("季度", "duration"),
     "年": ("年", "year"),
-    "年度": ("年", "year"),
+    "年度": ("年度", "year"),
     "年代": ("年代", "date"),
+    "季度": ("季度", "date"),  # 1季度, 三季度: a calendar quarter (三个季度 is a duration)
     "世纪": ("世纪", "date"),
     "月": ("月", "month"),
-    "月份": ("月", "month"),
+    "月份": ("月份", "month"),
     "日": ("日", "day"),
     "倍": ("倍", "number"),
+    "成": ("成", "percent"),  # 六成: six tenths
+    "点": ("点", "measure"),  # 3700点, 64点: index points; figures.py rules out clock times
 }
 THOUSAND_UNITS = frozenset({"千元"})
 """Units that carry a ×1000 multiplier in their printed form."""
+# The second half of a compound unit after "/": 元/股, 万元/亩, 微克/立方米, 公里/小时.
+PER_UNITS = frozenset(
+    {*_COUNT_WORDS.split(), *_MEASURE_WORDS.split(), "股", "年", "月", "日", "天", "小时"}
+)
 
 # Characters that, right after a unit, show the unit character is really the start
 # of another word: 13亿人民 (人民), 5部门 (部门), 3起来, 场所, 位于, 支部, 项目, 年级…
@@ -86,7 +89,22 @@ _NOT_BEFORE: dict[str, str] = {
     "克": "服",
     "米": "饭",
     "届": "时",
+    "轮": "车椅胎船",  # 三轮车
+    "只": "有是要能会需",  # 5只有: 只 is "only"
+    "头": "脑条号衔等",
+    "把": "手关握",  # 二把手
+    "双": "方向边手",
+    "秒": "杀",
+    "点": "赞击名评",
+    "升": "级学高值温",
+    "袋": "鼠",
+    "成": "为功果绩员本立都市交长型效熟",  # 建成, 3成为: 成 starts a word
 }
+# Two characters after a unit that make it another word, unless a third one follows:
+# 1年期 (a term, as in 1年期贷款) is not 1年, but 3年期间 and 5年期满 are.
+_NOT_BEFORE_PAIRS: dict[str, tuple[str, str]] = {"年": ("期", "间满内")}
+# Words after a number of years that make it a plan's name: 五年行动, 三年规划, 十年计划.
+_PLAN_NAME = re.compile(r"年(?:行动|规划|计划|攻坚)")
 _UNIT_LENGTHS = sorted({len(word) for word in UNITS}, reverse=True)
 
 
@@ -101,36 +119,49 @@ def match_unit(text: str, pos: int) -> str | None:
             after = text[pos + size : pos + size + 1]
             if after and after in _NOT_BEFORE.get(word, ""):
                 continue  # 13亿人民, 5部门: the unit character starts another word
+            pair = _NOT_BEFORE_PAIRS.get(word)
+            third = text[pos + size + 1 : pos + size + 2]
+            if pair and after == pair[0] and not (third and third in pair[1]):
+                continue  # 1年期: a term's name
+            if word == "年" and _PLAN_NAME.match(text, pos):
+                continue  # 五年行动: a plan's name
             return word
     return None
 
 
-TIME_UNITS = frozenset({"年", "月", "天", "周", "小时", "分钟", "秒", "季度", "工作日"})
-"""Units after which a trailing 多 means "more than" (3年多)."""
+TIME_UNITS = frozenset(
+    {"年", "月", "天", "周", "小时", "分钟", "秒", "秒钟", "工作日"}
+    | {"个月", "个小时", "个星期", "星期", "个季度", "个工作日"}
+)
+"""Units (as reported) after which a trailing 多 means "more than" (3年多)."""
 
-VERBAL_UNITS = frozenset({"次", "场", "轮", "遍", "趟", "期", "届", "人次"})
+VERBAL_UNITS = frozenset({"次", "场", "轮", "遍", "趟", "届", "人次"})
 """Classifiers that count events: the word before them is the verb, not the noun."""
 
 # --- approximation markers ---------------------------------------------------------------
 Marker = tuple[bool, Bound | None]
 """(approximate, bound) contributed by a marker."""
 
+# Only 余 多 近 约 左右 来 上下 几 数 (and their longer spellings) make a figure approximate;
+# 超过, 以上, 不足, 以内… bound an exact number: 超过36家 is 36, exactly, as a floor.
 PREFIX_MARKERS: dict[str, Marker] = {
+    "差不多": (True, None),
     "将近": (True, "upper"),
     "接近": (True, "upper"),
-    "不足": (True, "upper"),
-    "不到": (True, "upper"),
-    "最多": (True, "upper"),
-    "至多": (True, "upper"),
-    "超过": (True, "lower"),
-    "至少": (True, "lower"),
+    "不足": (False, "upper"),
+    "不到": (False, "upper"),
+    "最多": (False, "upper"),
+    "至多": (False, "upper"),
+    "超过": (False, "lower"),
+    "至少": (False, "lower"),
     "大约": (True, None),
     "近": (True, "upper"),
     "约": (True, None),
-    "逾": (True, "lower"),
-    "超": (True, "lower"),
+    "逾": (False, "lower"),
+    "超": (False, "lower"),
 }
 """Markers printed before the number (longest first when matching)."""
+PREFIX_SIZES = sorted({len(marker) for marker in PREFIX_MARKERS}, reverse=True)
 
 # Characters before a one-character marker that make it part of another word:
 # 最近5年 is "the last 5 years", 签约5个 "signed 5", 赶超 "catch up".
@@ -149,14 +180,16 @@ INNER_MARKERS: dict[str, Marker] = {
 
 POST_MARKERS: dict[str, Marker] = {
     "左右": (True, None),
+    "附近": (True, None),
     "上下": (True, None),
-    "以上": (True, "lower"),
+    "以上": (False, "lower"),
     "有余": (True, "lower"),
-    "以下": (True, "upper"),
-    "以内": (True, "upper"),
-    "之内": (True, "upper"),
+    "以下": (False, "upper"),
+    "以内": (False, "upper"),
+    "之内": (False, "upper"),
 }
-"""Markers after the unit: 100人左右, 5年以上."""
+"""Markers after the unit: 100人左右, 5年以上. They qualify the figure but stay out of its
+text (the figure is the number and its unit: 100人 in 100人左右)."""
 POST_MARKER_RE = re.compile("|".join(POST_MARKERS))
 
 # --- things that look like numbers but are not -----------------------------------------
@@ -165,7 +198,8 @@ _IDIOM_WORDS = (
     "三番五次 三天两头 三年五载 五花八门 三令五申 千家万户 千方百计 "
     "千辛万苦 千军万马 万水千山 一年四季 四面八方 五湖四海 七上八下 "
     "三五成群 十年磨一剑 一五一十 四分五裂 百年大计 千秋万代 万紫千红 "
-    "一心一意 三心二意 九牛一毛 十全十美 七嘴八舌 四通八达"
+    "一心一意 三心二意 九牛一毛 十全十美 七嘴八舌 四通八达 成千上万 成百上千 "
+    "千千万万 一年半载 十年树木 百年树人 三天打鱼 两天晒网"
 )
 IDIOMS = tuple(_IDIOM_WORDS.split())
 
@@ -266,7 +300,7 @@ def resolve_kind(
     text: str,
     end: int,
     value: float,
-    is_range: bool,
+    high: float | None,
     approx: bool,
     unit_class: str,
     year_shaped: bool,
@@ -274,9 +308,11 @@ def resolve_kind(
     """The kind for a unit class, and the figure's end (a date takes its month and day).
 
     年 is a date for a calendar year (4 digits or 二〇二一, in ``YEAR_RANGE``, unmarked),
-    else a duration; 月 is a date for an unmarked 1–12, 日 for 1–31, else durations.
+    else a duration; 月 is a date for an unmarked 1–12 (or a range of them: 1-2月), 日 for
+    1–31, else durations (3个月 has its own unit, always a duration).
     """
     whole = value.is_integer()
+    is_range = high is not None
     if unit_class == "year":
         if year_shaped and whole and not approx and YEAR_RANGE[0] <= value <= YEAR_RANGE[1]:
             tail = _MONTH_TAIL.match(text, end)
@@ -286,7 +322,8 @@ def resolve_kind(
             return "date", end
         return "duration", end
     if unit_class == "month":
-        if not approx and not is_range and whole and 1 <= value <= 12:
+        months = high is None or (high.is_integer() and high <= 12)
+        if not approx and months and whole and 1 <= value <= 12:
             day = _DAY_TAIL.match(text, end)
             return "date", day.end() if day else end
         return "duration", end

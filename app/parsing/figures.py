@@ -48,6 +48,7 @@ from app.parsing.numerals import (
     ARABIC,
     CHINESE,
     DIGITS,
+    normalize_digits,
     parse_chinese,
     parse_digit_string,
     parse_number,
@@ -57,19 +58,25 @@ from app.parsing.sentences import sentence_spans
 from app.parsing.slogans import Slogan, find_slogans
 
 # A number candidate. `iso`: 2021-06-04 in a date line; `pct`: 百分之十二 / 百分之12.5;
-# `ar` + `mul`: 11543, 12.5万, 3.2亿 (not glued to Latin letters as in 5G, nor part of a
-# time 10:30 or a version v1.2); `zh`: 十五, 万, 两, 数十, 十几, 三点五亿.
+# `ar` + `mul`: 11543, 12.5万, 3.2亿, with a minus sign `neg` (-73.28%) (not glued to
+# Latin letters as in 5G or CCTV-4, nor part of a time 10:30 or a version v1.2); `zh`: 十五,
+# 万, 两, 数十, 十几, 三点五亿 (which may follow Arabic digits: 3000三个关口).
 _CANDIDATE = re.compile(
-    r"(?=[0-9０-９零〇一二两三四五六七八九十百千万亿数几])"  # cheap first-character test: 5x faster
-    r"(?<![A-Za-zＡ-Ｚａ-ｚ0-9０-９.．:：_/])(?<![A-Za-z]-)(?:"
-    r"(?P<iso>[12][0-9]{3}[-/.][01]?[0-9][-/.][0-3]?[0-9])(?![0-9])"
+    # a cheap first-character test first: 5x faster
+    r"(?=[-－−0-9０-９零〇一二两三四五六七八九十百千万亿数几])"
+    r"(?<![A-Za-zＡ-Ｚａ-ｚ_/])(?:"
+    r"(?<![0-9０-９.．:：])(?P<iso>[12][0-9]{3}[-/.][01]?[0-9][-/.][0-3]?[0-9])(?![0-9])"
     rf"|百分之(?P<pct>{ARABIC}|{CHINESE})"
-    rf"|(?P<ar>{ARABIC})(?P<mul>万亿|千亿|百亿|千万|百万|亿|万)?"
+    r"|(?<![0-9０-９.．:：])(?<![A-Za-z]-)"
+    rf"(?:(?<![-－−])(?P<neg>[-－−])(?=[0-9０-９]))?(?P<ar>{ARABIC})"
+    r"(?P<mul>万亿|千亿|百亿|千万|百万|亿|万)?"
     r"(?![A-Za-zＡ-Ｚａ-ｚ0-9０-９:：]|[.．][0-9])"
     rf"|(?P<zh>{CHINESE}))"
 )
 # The dash or word between the two ends of a range: 7—9个, 7-9个, 7~9, 7至9个, 三到五年.
 _RANGE_SEP = re.compile(r"[—–\-~～－至到]")
+# Two neighbouring digits, then units of ten: 七八 (7 or 8), 七八百 (700 to 800), 两三万.
+_ADJACENT = re.compile(r"([一两二三四五六七八])([二三四五六七八九])([十百千万亿]*)\Z")
 # 十九届五中全会: a congress's name, not 19 terms.
 _PLENUM = re.compile(r"[一二三四五六七八九十]+中全会")
 # Characters that may follow a Chinese numeral that is a figure: a unit's first
@@ -77,11 +84,39 @@ _PLENUM = re.compile(r"[一二三四五六七八九十]+中全会")
 _AFTER_CHINESE = frozenset(
     {word[0] for word in rules.UNITS} | set(rules.INNER_MARKERS) | set("—–-~～－至到")
 )
-# An Arabic number that is a code when it has no unit: a leading zero (0730) or seven
-# digits or more with no separator (20210604, 1234567).
-_CODE = re.compile(r"[0０][0-9０-９]|[0-9０-９]{7,}(?![.．])\Z")
-# First characters of the time units (and 个 of 个月) a lone 一 may take: 近一年, 一个多月.
-_TIME_UNIT_STARTS = frozenset(unit[0] for unit in rules.TIME_UNITS) | {"个"}
+# 个 + a multiplier is the spoken form of the multiplier: 十个亿, 三个万.
+_COLLOQUIAL_MULTIPLIER = re.compile(r"个[万亿](?![元人])")
+# Units after which a plain number is an identifier (二期工程, 3班) unless the number is
+# multiplied or approximate, which no identifier is (11.85万班 runs, 20余期 sessions).
+_ID_UNITS = frozenset({"期", "班"})
+# 一年半, 两天半: a half after the unit (not 半年, 半载 beginning another figure or idiom).
+_HALVED_UNITS = frozenset({"年", "天", "个月", "个小时"})
+_HALF = re.compile(r"半(?![年月天日载夜个小百千万亿])")
+# A multiplier printed after an inner marker: the 万 of 2000多万元.
+_LATE_MULTIPLIER = re.compile(r"万亿|千亿|百亿|千万|百万|亿|万")
+# An Arabic number with a leading zero is a code (0730, 01班), never a quantity; 0.5 is not.
+_LEADING_ZERO = re.compile(r"[0０][0-9０-９]")
+# A 届 shortly before a 次 makes it a session's number: 市委八届四次全体会议, 十四届人大二次会议.
+_SESSION = re.compile(r"届[^，,。；;、]{0,8}\Z")
+# Characters whose presence makes a Chinese numeral a real number: digits and 十 (十年);
+# a bare 百, 千, 万 is an idiom (百年征程, 千家万户) unless marked.
+_COUNTING_CHARS = frozenset(DIGITS) | {"十"}
+# 个-time units after which a lone 一 is one, not "a": 一个月, 一个小时, 一个多星期.
+_ONE_DURATIONS = frozenset({"个月", "个小时", "个星期", "个季度", "个工作日"})
+# What may follow a lone 一 that is a number: a marker or a range (一年多, 一至十月份).
+_ONE_MARKS = frozenset(rules.INNER_MARKERS) | frozenset("—–-~～－至到")
+# Classifiers of people and things that may follow their noun: 副镇长一名, 企业一家.
+_POSTPOSED_UNITS = frozenset("名位人个户家项件所座支")
+# Punctuation that ends a clause after a postposed count: 副镇长一名。
+_CLAUSE_END = "。，,；;、！!？?）)”"
+# Characters before a lone 一 that show it is "a" (作为一名, 有一件, 了一名) not a count.
+_NOT_NOUN_END = "为有了是这那每另同任单统唯第逐之"
+# Calendar words before 前 + a time: 今年前两个月, 长假前三天, 本周前两天 (the first ones).
+_PERIODS = "年月假周季期节"
+# Units after 前 that make a rank: 前10名, 前三位.
+_RANK_UNITS = frozenset({"名", "位", "强"})
+# Characters before 前 that make it part of another word: 目前, 提前, 此前, 之前, 以前…
+_PERIOD_BLOCKERS = "目当提此之以空眼面向从事跟超生史"
 _IDIOM = re.compile(
     f"(?=[{''.join({idiom[0] for idiom in rules.IDIOMS})}])(?:{'|'.join(rules.IDIOMS)})"
 )
@@ -128,6 +163,8 @@ def _core(match: re.Match[str]) -> _Found | None:
         return found
     if match["ar"]:
         value = parse_number(match["ar"] + (match["mul"] or ""))
+        if value is not None and match["neg"]:
+            value = -value
         return None if value is None else _Found(start, end, value)
     numeral = match["zh"]
     marker: rules.Marker | None = None
@@ -137,10 +174,12 @@ def _core(match: re.Match[str]) -> _Found | None:
         numeral, marker = numeral[:-1], (True, "lower")
     value = parse_chinese(numeral)
     high: float | None = None
-    if value is None and len(numeral) == 2 and numeral[0] in DIGITS and numeral[1] in DIGITS:
-        low, up = DIGITS[numeral[0]], DIGITS[numeral[1]]
-        if up == low + 1 and low > 0:  # 七八个, 一两天: seven or eight
-            value, high, marker = float(low), float(up), (True, None)
+    pair = _ADJACENT.match(numeral) if value is None else None
+    if pair:
+        low, up = DIGITS[pair[1]], DIGITS[pair[2]]
+        scale = parse_chinese("一" + pair[3]) if pair[3] else 1.0
+        if up == low + 1 and low > 0 and scale:  # 七八个, 一两天, 七八百元, 两三万
+            value, high, marker = low * scale, up * scale, (True, None)
     if value is None:
         year = parse_digit_string(numeral)  # 二〇二一年
         if year is None or not match.string.startswith("年", end):
@@ -157,6 +196,7 @@ def _extend(text: str, found: _Found, match: re.Match[str]) -> bool:
     """Add range, markers and unit around a core number; False if it is no figure."""
     chinese = match["zh"] is not None
     pos = found.end
+    multiplied = bool(match["mul"]) or (chinese and match["zh"][-1] in "万亿")
     if found.kind == "number" and found.value_max is None:
         sep = _RANGE_SEP.match(text, pos)
         second = read_number_at(text, sep.end(), chinese) if sep else None
@@ -165,13 +205,24 @@ def _extend(text: str, found: _Found, match: re.Match[str]) -> bool:
             low = found.value
             if mul and not match["mul"]:
                 low *= _multiplier(mul)
-            if high > low and rules.match_unit(text, high_end):
+            decimals = not (low.is_integer() or high.is_integer())  # 6.55-6.60: a rate's range
+            if high > low and (decimals or rules.match_unit(text, high_end)):
                 found.value, found.value_max, pos = low, high, high_end
+                multiplied = multiplied or bool(mul)
     inner = text[pos : pos + 1]
     if inner in rules.INNER_MARKERS and not (inner == "来" and not rules.match_unit(text, pos + 1)):
         found.mark(rules.INNER_MARKERS[inner])
         pos += 1
+        late = _LATE_MULTIPLIER.match(text, pos) if not multiplied else None
+        if late:  # 2000多万元, 900多万人口: the multiplier comes after the marker
+            found.value *= _multiplier(late.group())
+            multiplied, pos = True, late.end()
+    if not multiplied and _COLLOQUIAL_MULTIPLIER.match(text, pos):
+        found.value *= _multiplier(text[pos + 1])  # 十个亿: 十亿, said aloud
+        multiplied, pos = True, pos + 2
     unit = rules.match_unit(text, pos) if found.kind == "number" else None
+    if unit == "点" and (chinese or (found.value <= 24 and found.value.is_integer())):
+        unit = None  # 9点, 三点: a clock time or a decimal point, not index points
     unit_class = None
     if unit:
         found.unit, unit_class = rules.UNITS[unit]
@@ -181,8 +232,30 @@ def _extend(text: str, found: _Found, match: re.Match[str]) -> bool:
         if "多" in unit:
             found.mark((True, "lower"))
         pos += len(unit)
+        pos = _unit_tail(text, found, match, unit, pos)
     found.end = pos
-    return _qualify(text, found, match, unit_class, chinese)
+    return _qualify(text, found, match, unit_class, multiplied)
+
+
+def _unit_tail(text: str, found: _Found, match: re.Match[str], unit: str, pos: int) -> int:
+    """Read what may follow a unit: a half (一年半), a range's high end (10亿元~50亿元), a
+    per-unit (元/股, 2.6万元~2.8万元/平方米)."""
+    if unit in _HALVED_UNITS and _HALF.match(text, pos):
+        found.value += 0.5  # 一年半: one and a half years
+        pos += 1
+    sep = _RANGE_SEP.match(text, pos) if found.value_max is None else None
+    second = read_number_at(text, sep.end(), match["zh"] is not None) if sep else None
+    if second is not None:
+        high, high_end, _ = second
+        if text.startswith(unit, high_end) and high > found.value:
+            found.value_max = high * (1000 if unit in rules.THOUSAND_UNITS else 1)
+            pos = high_end + len(unit)
+    if text.startswith("/", pos):
+        per = rules.match_unit(text, pos + 1) or text[pos + 1 : pos + 2]
+        if per in rules.PER_UNITS:
+            found.unit = f"{found.unit}/{per}"
+            pos += 1 + len(per)
+    return pos
 
 
 def _multiplier(mul: str) -> float:
@@ -191,54 +264,133 @@ def _multiplier(mul: str) -> float:
 
 
 def _qualify(
-    text: str, found: _Found, match: re.Match[str], unit_class: str | None, chinese: bool
+    text: str, found: _Found, match: re.Match[str], unit_class: str | None, multiplied: bool
 ) -> bool:
     """Apply markers around the span, the kind, and the filters; False to drop it."""
-    pos = found.end
+    chinese = match["zh"] is not None
+    pos = noun_from = found.end
     post = rules.POST_MARKER_RE.match(text, pos)
     if post and (found.unit or found.kind == "percent"):
-        found.mark(rules.POST_MARKERS[post.group()])
-        pos = post.end()
-    elif text.startswith("多", pos) and found.unit in rules.TIME_UNITS:
-        found.mark((True, "lower"))  # 3年多
-        pos += 1
-    found.end = pos
+        found.mark(rules.POST_MARKERS[post.group()])  # 100人左右: marked, the span is 100人
+        noun_from = post.end()
+    elif text.startswith("多", pos) and _takes_trailing_more(text, found, unit_class, pos):
+        found.mark((True, "lower"))  # 3年多, 6元多
+        found.end = noun_from = pos + 1
     if text[found.start - 1 : found.start] == "第":
         return False  # an ordinal: 第一, 第3
-    _prefix_marker(text, found)
+    _prefix_marker(text, found, match)
+    if _names_a_period(text, found, match["zh"]):
+        return False
+    marked = found.approx or found.bound is not None
     if chinese:
         numeral = match["zh"]
-        if found.unit is None:
-            return False
-        if not any(c in DIGITS for c in numeral) and not (found.approx or numeral[0] in "数几"):
+        if found.unit is None and not (multiplied and marked and found.value >= 10_000):
+            return False  # 统一, 五老; but 差不多十亿 is a sum
+        if not any(c in _COUNTING_CHARS for c in numeral) and not (marked or numeral[0] in "数几"):
             return False  # bare 百年, 千家, 万户
-        if numeral == "一" and not (found.approx and found.unit in rules.TIME_UNITS):
+        if numeral == "一" and not _counts_one(text, found):
             return False  # 一件实事: an article, not a count (but 近一年, 一个多月 are)
-    elif found.unit is None and _CODE.match(match["ar"] or ""):
-        return False  # 0730, 20210604: a phone number or document code, not a quantity
-    if found.unit == "届" and _PLENUM.match(text, found.end):
-        return False
+    elif match["ar"] and _LEADING_ZERO.match(match["ar"]):
+        return False  # 0730, 01班: a code
+    elif (
+        found.unit is None
+        and found.kind == "number"
+        and not (multiplied or marked)
+        and (found.value.is_integer() or _names_a_day(match["ar"], text, found.end))
+    ):
+        return False  # 11路, 58同城, 2015新财富500富人榜, 5.12地震: a bare number names something
+    if found.unit in _ID_UNITS and not (multiplied or found.approx):
+        return False  # 二期, 3班: an identifier (but 11.85万班, 20余期 count)
+    if found.unit == "届" and (_PLENUM.match(text, found.end) or _starts_word(text, found.end)):
+        return False  # 十九届五中全会, 八届四次全会: a term's number
+    if found.unit == "次" and _SESSION.search(text, max(0, found.start - 10), found.start):
+        return False  # 八届四次全体会议: a session's number
     if unit_class is not None:
-        year_shaped = match["zh"] is not None or len(match["ar"] or "") == 4
+        if chinese and "两" in match["zh"] and unit_class in ("month", "day"):
+            unit_class = "duration"  # 两日: 两 never names a date
+        year_shaped = chinese or len(match["ar"] or "") == 4
         found.kind, found.end = rules.resolve_kind(
             text,
             found.end,
             found.value,
-            found.value_max is not None,
+            found.value_max,
             found.approx,
             unit_class,
             year_shaped,
         )
-    if found.kind in ("count", "money", "measure"):
-        found.noun = rules.noun_after(text, found.end)
+    if found.kind in ("count", "money", "measure") and "/" not in (found.unit or ""):
+        found.noun = rules.noun_after(text, max(found.end, noun_from))
         if found.noun is None and found.unit not in rules.VERBAL_UNITS:
             found.noun = rules.noun_before(text, found.start)
     return True
 
 
-def _prefix_marker(text: str, found: _Found) -> None:
+def _takes_trailing_more(text: str, found: _Found, unit_class: str | None, pos: int) -> bool:
+    """A 多 after the unit means "more than" after a time, money, measure or percent unit
+    (3年多, 6元多的行情, 70%多), unless it starts a word (3人多次: 多次 is "many times")."""
+    if found.unit in rules.TIME_UNITS:
+        return True
+    after = text[pos + 1 : pos + 2]
+    return unit_class in ("money", "measure", "percent") and not (
+        _is_han(after) and after not in "的了"
+    )
+
+
+def _counts_one(text: str, found: _Found) -> bool:
+    """Whether a Chinese 一 + unit is the number one, not the article "a".
+
+    It is when marked (近一年, 一年多), with a 个-time unit (一个月, 一个小时: a duration), or
+    when it follows the noun it counts at the end of a clause (副镇长一名。).
+    """
+    if found.approx and found.unit in rules.TIME_UNITS:
+        return True
+    if found.unit in _ONE_DURATIONS or found.value != 1 or found.value_max is not None:
+        return True  # 一个月, 一年半, 一至十月份
+    before, after = text[found.start - 1 : found.start], text[found.end : found.end + 1]
+    return (
+        found.unit in _POSTPOSED_UNITS
+        and _is_han(before)
+        and before not in _NOT_NOUN_END
+        and (not after or after in _CLAUSE_END)
+    )
+
+
+def _one_may_count(text: str, pos: int) -> bool:
+    """A cheap test before ``_counts_one``: what follows a lone 一 at ``pos`` could make it
+    a count (a marker, a range, a time unit, a postposed classifier at a clause end)."""
+    after = text[pos : pos + 1]
+    if after in _ONE_MARKS:
+        return True
+    unit = rules.match_unit(text, pos)
+    if unit is None:
+        return False
+    if unit in rules.TIME_UNITS or unit in _ONE_DURATIONS:
+        return True
+    end = text[pos + len(unit) : pos + len(unit) + 1]
+    return unit in _POSTPOSED_UNITS and (not end or end in _CLAUSE_END)
+
+
+def _names_a_period(text: str, found: _Found, numeral: str | None) -> bool:
+    """A number after 前 or 这/那 that names a stretch or a rank, not an amount: 今年前两个月,
+    长假前三天 (the first days of a period), 这两天 (these days), 前10名 (a rank). 飞行前12小时
+    (12 hours before) and 这3周 are amounts, and in 目前3家, 提前3天 前 ends another word."""
+    before = text[found.start - 1 : found.start]
+    match_two = numeral == "两"
+    if before and before in "这那" and match_two and found.unit in rules.TIME_UNITS:
+        return True
+    if before != "前" or not found.unit:
+        return False
+    word_end = text[found.start - 2 : found.start - 1]
+    if word_end and word_end in _PERIOD_BLOCKERS:
+        return False
+    if found.unit in _RANK_UNITS:
+        return True
+    return found.unit in rules.TIME_UNITS and bool(word_end) and word_end in _PERIODS
+
+
+def _prefix_marker(text: str, found: _Found, match: re.Match[str]) -> None:
     """Take a marker printed right before the number (近, 约, 超过…) into the span."""
-    for size in (2, 1):
+    for size in rules.PREFIX_SIZES:
         before = found.start - size
         effect = rules.PREFIX_MARKERS.get(text[before : found.start]) if before >= 0 else None
         if effect is None:
@@ -249,6 +401,31 @@ def _prefix_marker(text: str, found: _Found) -> None:
         found.mark(effect)
         found.start = before
         return
+    numeral = match["zh"] or ""
+    if text[found.start - 1 : found.start] == "上" and numeral[:1] in ("百", "千", "万", "亿"):
+        found.mark((True, "lower"))  # 上千元, 上万人次: as many as a thousand
+        found.start -= 1
+
+
+def _names_a_day(number: str, text: str, end: int) -> bool:
+    """5.12汶川地震, 3.15晚会: a month.day glued to the name it gives, not a decimal."""
+    month, _, day = normalize_digits(number).partition(".")
+    return (
+        _is_han(text[end : end + 1])
+        and month.isdigit()
+        and 1 <= int(month) <= 12
+        and len(day) <= 2
+        and 1 <= int(day or 0) <= 31
+    )
+
+
+def _starts_word(text: str, pos: int) -> bool:
+    char = text[pos : pos + 1]
+    return _is_han(char) and char not in _CLAUSE_END + "的了"
+
+
+def _is_han(char: str) -> bool:
+    return bool(char) and "\u4e00" <= char <= "\u9fff"
 
 
 def _scan(para: str, blocked: list[tuple[int, int]]) -> list[_Found]:
@@ -260,13 +437,10 @@ def _scan(para: str, blocked: list[tuple[int, int]]) -> list[_Found]:
             return found
         pos = match.end()
         numeral, after = match["zh"], para[pos : pos + 1]
-        if (
-            numeral
-            and (
-                after not in _AFTER_CHINESE  # 统一, 一般, 五老: a unit, marker or range must follow
-                or (numeral == "一" and after not in _TIME_UNIT_STARTS)  # 一件, 一本: see _qualify
-                or para[match.start() - 1 : match.start()] == "第"  # 第一
-            )
+        if numeral and (
+            # 统一, 一般, 五老: a unit, marker or range must follow (or a 万/亿 end: 十亿)
+            (after not in _AFTER_CHINESE and numeral[-1] not in "万亿")
+            or para[match.start() - 1 : match.start()] == "第"  # 第一
         ):
             continue
         if any(a <= match.start() < b for a, b in blocked):

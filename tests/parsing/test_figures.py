@@ -79,26 +79,28 @@ def test_noun_is_none_rather_than_a_clause() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "approximate", "bound"),
+    ("text", "span", "approximate", "bound"),
     [
-        ("约50人", True, None),
-        ("近50人", True, "upper"),
-        ("逾50人", True, "lower"),
-        ("超过50人", True, "lower"),
-        ("不足50人", True, "upper"),
-        ("50余人", True, "lower"),
-        ("50多人", True, "lower"),
-        ("五十来人", True, None),
-        ("50人左右", True, None),
-        ("50人以上", True, "lower"),
-        ("50人以内", True, "upper"),
-        ("50人", False, None),
+        ("约50人", "约50人", True, None),
+        ("近50人", "近50人", True, "upper"),
+        ("逾50人", "逾50人", False, "lower"),
+        ("超过50人", "超过50人", False, "lower"),
+        ("不足50人", "不足50人", False, "upper"),
+        ("50余人", "50余人", True, "lower"),
+        ("50多人", "50多人", True, "lower"),
+        ("五十来人", "五十来人", True, None),
+        ("50人左右", "50人", True, None),
+        ("50人以上", "50人", False, "lower"),
+        ("50人以内", "50人", False, "upper"),
+        ("50人", "50人", False, None),
     ],
 )
-def test_markers(text: str, approximate: bool, bound: str | None) -> None:
+def test_markers(text: str, span: str, approximate: bool, bound: str | None) -> None:
+    """Only 余 多 近 约 左右 来 上下 几 数 approximate; 超过, 以上… bound an exact number and a
+    trailing word (左右, 以上) qualifies the figure without joining its text."""
     (figure,) = one(text)[0]
     assert (figure.text, figure.value, figure.approximate, figure.bound) == (
-        text,
+        span,
         50,
         approximate,
         bound,
