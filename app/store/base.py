@@ -28,6 +28,58 @@ ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _DESCENDING = str.maketrans("0123456789", "9876543210")
 
 
+# Search hits come in listing order straight from the index, so a page stops after
+# its hits instead of sorting every match: each paragraph's index row id is
+# ``okey << SEQ_BITS | n`` (n: its place in the article), and each article's
+# ``okey`` is ``day rank << SLOT_BITS | slot``, newest day first, undated last;
+# within a day, slots follow the ids (gaps left between them, a day renumbered
+# when one fills up). 22 + 20 + 20 bits fit SQLite's and PostgreSQL's 64-bit ints.
+DAY_BITS = 22
+SLOT_BITS = 20
+SEQ_BITS = 20
+# Where a day's first article goes, and the room left after (or before) each one.
+FIRST_SLOT = 1 << (SLOT_BITS - 1)
+SLOT_GAP = 1 << 8
+UNDATED_RANK = (1 << DAY_BITS) - 1
+# Paragraphs an article may have to be indexed (a 2 MB file of one-character lines).
+MAX_PARAGRAPHS = 1 << SEQ_BITS
+
+
+def day_rank(date: str | None) -> int:
+    """Newest first: a monotone map of YYYY-MM-DD into 22 bits (invalid days too)."""
+    if date is None or not ISO_DATE.match(date):
+        return UNDATED_RANK
+    year, month, day = int(date[:4]), int(date[5:7]), int(date[8:10])
+    return UNDATED_RANK - 1 - (year * 372 + (month - 1) * 31 + (day - 1))
+
+
+def day_okeys(date: str | None) -> tuple[int, int]:
+    """The okeys of one day: [low, high)."""
+    rank = day_rank(date)
+    return rank << SLOT_BITS, (rank + 1) << SLOT_BITS
+
+
+def pick_okey(low: int, high: int, before: int | None, after: int | None) -> int | None:
+    """An okey in [low, high) between the neighbours ``before`` and ``after`` (the
+    articles of the same day just before and after in id order); None: no room."""
+    if before is None and after is None:
+        return low + FIRST_SLOT
+    if after is None:
+        assert before is not None
+        okey = before + SLOT_GAP
+        return okey if okey < high else (before + high) // 2 if high - before > 1 else None
+    if before is None:
+        okey = after - SLOT_GAP
+        return okey if okey >= low else (low + after) // 2 if after > low else None
+    return (before + after) // 2 if after - before > 1 else None
+
+
+def spread_okeys(low: int, count: int) -> list[int]:
+    """``count`` okeys spread evenly over a day (when renumbering it)."""
+    step = (1 << SLOT_BITS) // (count + 1)
+    return [low + step * (i + 1) for i in range(count)]
+
+
 class StoreError(Exception):
     """The store cannot be opened or used (bad target, wrong format, server down)."""
 

@@ -14,14 +14,14 @@ import hashlib
 import os
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from app.loader import PARALLEL_MIN_FILES, _parse_entry, scan
 from app.snapshot import Entry, parser_version
-from app.store.base import Engine, FileState, Parsed, Summary
+from app.store.base import MAX_PARAGRAPHS, Engine, FileState, Parsed, Summary
 
 # Files read, parsed and written per batch: large enough to keep the workers busy
 # and amortise a transaction, small enough to bound memory (~10-100 KB a file).
@@ -132,15 +132,18 @@ def ingest(
                     unchanged += 1
                 else:
                     jobs.append((entry.file, state, entry.data))
-            if len(jobs) >= BATCH:
-                parsed += _flush(jobs, run, store)
-                changed = True
-                jobs = []
+                    if len(jobs) >= BATCH:
+                        # Parsing this batch overlaps writing the one before.
+                        parsed += _write(run.submit(jobs), store, bar)
+                        changed = True
+                        jobs = []
+                    continue  # the bar moves when the batch is written
             if bar:
                 bar.advance(1)
         if jobs:
-            parsed += _flush(jobs, run, store)
+            parsed += _write(run.submit(jobs), store, bar)
             changed = True
+        parsed += _write(run.submit([]), store, bar)
     finally:
         run.close()
         if bar:
@@ -178,34 +181,71 @@ def _entries(folder: Path) -> int:
         return 0
 
 
-def _flush(jobs: list[tuple[str, FileState, bytes]], run: _Runner, store: Engine) -> int:
-    """Parse a batch and write it in one transaction; returns how many files."""
-    results = run([(name, data) for name, _, data in jobs])
-    items: list[tuple[str, FileState, Parsed | str]] = [
-        (name, state, result if isinstance(result, str) else parsed_of(result))
-        for (name, state, _), result in zip(jobs, results, strict=True)
-    ]
+def _write(
+    done: list[tuple[tuple[str, FileState, bytes], Entry | str]],
+    store: Engine,
+    bar: Progress | None,
+) -> int:
+    """Write a parsed batch in one transaction; returns how many files."""
+    if not done:
+        return 0
+    items: list[tuple[str, FileState, Parsed | str]] = []
+    for (name, state, _), result in done:
+        if isinstance(result, str):
+            items.append((name, state, result))
+        elif len(result.digest.paragraphs) > MAX_PARAGRAPHS:
+            items.append((name, state, f"over {MAX_PARAGRAPHS} paragraphs: too many to index"))
+        else:
+            items.append((name, state, parsed_of(result)))
     store.put(items)
+    if bar:
+        bar.advance(len(items))
     return len(items)
 
 
+Job = tuple[str, FileState, bytes]
+
+
 class _Runner:
-    """Parses jobs in this process, or in a pool kept for the whole run."""
+    """Parses batches in this process, or in a pool kept for the whole run, one batch
+    ahead: ``submit`` starts a batch and returns the one submitted before, parsed."""
 
     def __init__(self, workers: int | None) -> None:
         self.workers = workers or os.cpu_count() or 1
         self.pool: ProcessPoolExecutor | None = None
+        self.ahead: tuple[list[Job], list[Future[list[Entry | str]]]] | None = None
 
-    def __call__(self, jobs: list[tuple[str, bytes]]) -> list[Entry | str]:
-        if self.workers <= 1 or len(jobs) <= PARALLEL_MIN_FILES:
-            return [_parse_entry(job) for job in jobs]
-        if self.pool is None:  # started on the first batch big enough to need it
-            self.pool = ProcessPoolExecutor(max_workers=self.workers)
-        return list(self.pool.map(_parse_entry, jobs, chunksize=CHUNK))
+    def submit(self, jobs: list[Job]) -> list[tuple[Job, Entry | str]]:
+        previous = self.ahead
+        self.ahead = None
+        if jobs:
+            if self.workers <= 1 or len(jobs) <= PARALLEL_MIN_FILES:
+                self.ahead = (jobs, [_done([_parse_entry((n, d)) for n, _, d in jobs])])
+            else:
+                if self.pool is None:  # started on the first batch big enough to need it
+                    self.pool = ProcessPoolExecutor(max_workers=self.workers)
+                chunks = [jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)]
+                self.ahead = (jobs, [self.pool.submit(_parse_chunk, chunk) for chunk in chunks])
+        if previous is None:
+            return []
+        done, futures = previous
+        results = [result for future in futures for result in future.result()]
+        return list(zip(done, results, strict=True))
 
     def close(self) -> None:
         if self.pool is not None:
-            self.pool.shutdown()
+            self.pool.shutdown(cancel_futures=True)
+
+
+def _parse_chunk(jobs: list[Job]) -> list[Entry | str]:
+    """Parse a few files (runs in a worker)."""
+    return [_parse_entry((name, data)) for name, _, data in jobs]
+
+
+def _done(results: list[Entry | str]) -> Future[list[Entry | str]]:
+    future: Future[list[Entry | str]] = Future()
+    future.set_result(results)
+    return future
 
 
 def print_report(report: IngestReport, out: TextIO = sys.stdout) -> None:

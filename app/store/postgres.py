@@ -24,6 +24,7 @@ from psycopg_pool import ConnectionPool
 from app.loader import unique_ids
 from app.search import Hit
 from app.store.base import (
+    SEQ_BITS,
     CorpusCounts,
     Engine,
     FileState,
@@ -33,8 +34,11 @@ from app.store.base import (
     StoredArticle,
     StoreError,
     Summary,
+    day_okeys,
     make_hit,
+    pick_okey,
     sort_key,
+    spread_okeys,
 )
 from app.store.rows import (
     count_corpus,
@@ -59,7 +63,8 @@ CREATE TABLE IF NOT EXISTS files (
 );
 CREATE TABLE IF NOT EXISTS articles (
     aid bigserial PRIMARY KEY, file text NOT NULL UNIQUE, base_id text NOT NULL,
-    id text NOT NULL UNIQUE, sortkey text COLLATE "C" NOT NULL, date text, source text,
+    id text NOT NULL UNIQUE, sortkey text COLLATE "C" NOT NULL, okey bigint NOT NULL UNIQUE,
+    date text, source text,
     summary text NOT NULL, kinds text NOT NULL, json bytea NOT NULL
 );
 CREATE INDEX IF NOT EXISTS articles_order ON articles (sortkey);
@@ -68,10 +73,9 @@ CREATE TABLE IF NOT EXISTS authors (
     author text NOT NULL, aid bigint NOT NULL, PRIMARY KEY (author, aid)
 );
 CREATE TABLE IF NOT EXISTS paras (
-    pid bigserial PRIMARY KEY, aid bigint NOT NULL, section integer, idx integer NOT NULL,
+    pid bigint PRIMARY KEY, aid bigint NOT NULL, section integer, idx integer NOT NULL,
     text text NOT NULL, grams text[] NOT NULL
 );
-CREATE INDEX IF NOT EXISTS paras_aid ON paras (aid);
 CREATE INDEX IF NOT EXISTS paras_grams ON paras USING gin (grams);
 INSERT INTO meta VALUES ('format', '1') ON CONFLICT DO NOTHING;
 INSERT INTO meta VALUES ('generation', '0') ON CONFLICT DO NOTHING;
@@ -244,28 +248,32 @@ class PostgresStore(Engine):
                     (name, state.sha256, state.parser, reason),
                 )
             parsed = [(name, r) for name, _, r in items if not isinstance(r, str)]
-            aids = [self._insert(db, name, p) for name, p in parsed]
+            keys = [self._insert(db, name, p) for name, p in parsed]
             with (
                 db.cursor() as cur,
-                cur.copy("COPY paras (aid, section, idx, text, grams) FROM STDIN") as copy,
+                cur.copy("COPY paras (pid, aid, section, idx, text, grams) FROM STDIN") as copy,
             ):
-                for aid, (_, p) in zip(aids, parsed, strict=True):
-                    for section, index, text in p.paragraphs:
-                        copy.write_row((aid, section, index, text, grams_of(text)))
+                for (aid, okey), (_, p) in zip(keys, parsed, strict=True):
+                    base = okey << SEQ_BITS
+                    for n, (section, index, text) in enumerate(p.paragraphs):
+                        copy.write_row((base + n, aid, section, index, text, grams_of(text)))
 
-    def _insert(self, db: Connection[Any], name: str, parsed: Parsed) -> int:
+    def _insert(self, db: Connection[Any], name: str, parsed: Parsed) -> tuple[int, int]:
+        """Insert the article's row; returns its (aid, okey) for its paragraphs."""
         article_id = _free_id(db, parsed.base_id)
         article_json = parsed.article_json
         if article_id != parsed.base_id:
             article_json = renamed_json(article_json, article_id)
         s = parsed.summary
+        key = sort_key(s.date, article_id)
+        okey = self._okey(db, s.date, key)
         row = db.execute(
-            "INSERT INTO articles (file, base_id, id, sortkey, date, source, summary, kinds, json)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING aid",
+            "INSERT INTO articles"
+            " (file, base_id, id, sortkey, okey, date, source, summary, kinds, json)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING aid",
             (
-                name, parsed.base_id, article_id, sort_key(s.date, article_id), s.date, s.source,
-                summary_json(s), json.dumps(parsed.figures_by_kind, ensure_ascii=False),
-                article_json.encode(),
+                name, parsed.base_id, article_id, key, okey, s.date, s.source, summary_json(s),
+                json.dumps(parsed.figures_by_kind, ensure_ascii=False), article_json.encode(),
             ),
         ).fetchone()  # fmt: skip
         assert row is not None
@@ -276,14 +284,55 @@ class PostgresStore(Engine):
                     "INSERT INTO authors VALUES (%s, %s) ON CONFLICT DO NOTHING",
                     [(a, aid) for a in s.authors],
                 )
-        return aid
+        return aid, okey
+
+    def _okey(self, db: Connection[Any], date: str | None, key: str) -> int:
+        """A free okey for a new article of ``date`` with sort key ``key``."""
+        low, high = day_okeys(date)
+        for _ in range(2):
+            row = db.execute(
+                "SELECT (SELECT max(okey) FROM articles"
+                "        WHERE okey >= %(low)s AND okey < %(high)s AND sortkey < %(key)s),"
+                "       (SELECT min(okey) FROM articles"
+                "        WHERE okey >= %(low)s AND okey < %(high)s AND sortkey > %(key)s)",
+                {"low": low, "high": high, "key": key},
+            ).fetchone()
+            assert row is not None
+            okey = pick_okey(low, high, row[0], row[1])
+            if okey is not None:
+                return okey
+            self._renumber_day(db, low, high)
+        raise StoreError(f"no room for another article dated {date}")
+
+    def _renumber_day(self, db: Connection[Any], low: int, high: int) -> None:
+        rows = db.execute(
+            "SELECT aid, okey FROM articles WHERE okey >= %s AND okey < %s ORDER BY sortkey",
+            (low, high),
+        ).fetchall()
+        for aid, okey in rows:  # out of the way first: new and old keys may overlap
+            self._move(db, aid, okey, -aid)
+        for (aid, _), okey in zip(rows, spread_okeys(low, len(rows)), strict=True):
+            self._move(db, aid, -aid, okey)
+
+    def _move(self, db: Connection[Any], aid: int, old: int, new: int) -> None:
+        db.execute(
+            "UPDATE paras SET pid = pid + %s WHERE pid >= %s AND pid < %s",
+            ((new - old) << SEQ_BITS, old << SEQ_BITS, (old + 1) << SEQ_BITS),
+        )
+        db.execute("UPDATE articles SET okey = %s WHERE aid = %s", (new, aid))
 
     def _drop(self, db: Connection[Any], name: str) -> None:
         db.execute("DELETE FROM files WHERE name = %s", (name,))
-        row = db.execute("DELETE FROM articles WHERE file = %s RETURNING aid", (name,)).fetchone()
+        row = db.execute(
+            "DELETE FROM articles WHERE file = %s RETURNING aid, okey", (name,)
+        ).fetchone()
         if row is not None:
-            db.execute("DELETE FROM paras WHERE aid = %s", (row[0],))
-            db.execute("DELETE FROM authors WHERE aid = %s", (row[0],))
+            aid, okey = row
+            db.execute(
+                "DELETE FROM paras WHERE pid >= %s AND pid < %s",
+                (okey << SEQ_BITS, (okey + 1) << SEQ_BITS),
+            )
+            db.execute("DELETE FROM authors WHERE aid = %s", (aid,))
 
     def remove(self, names: list[str]) -> None:
         db = self._w()
@@ -308,10 +357,15 @@ class PostgresStore(Engine):
                 db.execute("UPDATE articles SET id = chr(1) || aid WHERE aid = %s", (aid,))
             for aid, new in moved:
                 found = db.execute(
-                    "SELECT date, json FROM articles WHERE aid = %s", (aid,)
+                    "SELECT date, json, okey FROM articles WHERE aid = %s", (aid,)
                 ).fetchone()
                 assert found is not None
-                date, raw = found
+                date, raw, okey = found
+                key = sort_key(date, new)
+                # Its place within the day follows the id: take a new okey there.
+                self._move(db, aid, okey, -aid)
+                db.execute("UPDATE articles SET sortkey = %s WHERE aid = %s", (key, aid))
+                self._move(db, aid, -aid, self._okey(db, date, key))
                 db.execute(
                     "UPDATE articles SET id = %s, sortkey = %s, json = %s WHERE aid = %s",
                     (

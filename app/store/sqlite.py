@@ -26,6 +26,7 @@ from app.loader import unique_ids
 from app.search import Hit
 from app.store.base import (
     PAD,
+    SEQ_BITS,
     CorpusCounts,
     Engine,
     FileState,
@@ -35,8 +36,11 @@ from app.store.base import (
     StoredArticle,
     StoreError,
     Summary,
+    day_okeys,
     make_hit,
+    pick_okey,
     sort_key,
+    spread_okeys,
 )
 from app.store.rows import (
     count_corpus,
@@ -59,7 +63,8 @@ CREATE TABLE IF NOT EXISTS files (
 );
 CREATE TABLE IF NOT EXISTS articles (
     aid INTEGER PRIMARY KEY, file TEXT NOT NULL UNIQUE, base_id TEXT NOT NULL,
-    id TEXT NOT NULL UNIQUE, sortkey TEXT NOT NULL, date TEXT, source TEXT,
+    id TEXT NOT NULL UNIQUE, sortkey TEXT NOT NULL, okey INTEGER NOT NULL UNIQUE,
+    date TEXT, source TEXT,
     summary TEXT NOT NULL, kinds TEXT NOT NULL, json BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS articles_order ON articles (sortkey);
@@ -71,7 +76,6 @@ CREATE TABLE IF NOT EXISTS paras (
     pid INTEGER PRIMARY KEY, aid INTEGER NOT NULL, section INTEGER, idx INTEGER NOT NULL,
     text TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS paras_aid ON paras (aid);
 CREATE VIRTUAL TABLE IF NOT EXISTS paras_fts USING fts5 (
     text, content='', tokenize='trigram case_sensitive 1', detail=none
 );
@@ -99,6 +103,7 @@ class SQLiteStore(Engine):
         self._local = threading.local()
         self._lock = threading.Lock()
         self._all: list[sqlite3.Connection] = []
+        self._pending: list[tuple[int, str]] = []  # (row id, text) to index at commit
         if readonly:
             if not path.is_file():
                 raise StoreError(f"store {path} does not exist: build it with article-api ingest")
@@ -201,29 +206,31 @@ class SQLiteStore(Engine):
         if not query:
             raise ValueError("empty query")
         db = self._db()
-        db.execute("BEGIN")
+        db.execute("BEGIN")  # one snapshot for the page and its total
         try:
             match = self._match(db, query)
             if match is None:
                 return [], 0
-            # A single trigram, or the prefix path, is exact (no PAD in the query);
-            # a longer query's trigram AND is checked against the text.
+            # Row ids are in listing order (base.py), so the index yields hits in
+            # order and a page stops after its last hit. A single trigram or the
+            # prefix path is exact; a longer query is checked against the text.
             check = "" if len(query) <= 3 and PAD not in query else " AND instr(p.text, ?) > 0"
             extra = () if not check else (query,)
             rows = db.execute(
                 "SELECT a.id, p.section, p.idx, p.text FROM paras_fts f"
                 " JOIN paras p ON p.pid = f.rowid JOIN articles a ON a.aid = p.aid"
-                f" WHERE paras_fts MATCH ?{check} ORDER BY a.sortkey, p.pid LIMIT ? OFFSET ?",
+                f" WHERE paras_fts MATCH ?{check} ORDER BY f.rowid LIMIT ? OFFSET ?",
                 (match, *extra, limit, offset),
             ).fetchall()
-            if check:
-                count_sql = (
+            (total,) = db.execute(
+                (
                     "SELECT count(*) FROM paras_fts f JOIN paras p ON p.pid = f.rowid"
                     f" WHERE paras_fts MATCH ?{check}"
                 )
-            else:
-                count_sql = "SELECT count(*) FROM paras_fts WHERE paras_fts MATCH ?"
-            (total,) = db.execute(count_sql, (match, *extra)).fetchone()
+                if check
+                else "SELECT count(*) FROM paras_fts WHERE paras_fts MATCH ?",
+                (match, *extra),
+            ).fetchone()
         finally:
             db.execute("COMMIT")
         return [make_hit(a, s, i, t, query) for a, s, i, t in rows], total
@@ -271,10 +278,16 @@ class SQLiteStore(Engine):
                 )
                 if not isinstance(result, str):
                     self._insert(db, name, result)
+            # FTS5 starts a new segment whenever a row id is lower than the last one
+            # it was given in a transaction: index the batch in row id order.
+            self._pending.sort()
+            db.executemany("INSERT INTO paras_fts (rowid, text) VALUES (?, ?)", self._pending)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
+        finally:
+            self._pending = []
 
     def _insert(self, db: sqlite3.Connection, name: str, parsed: Parsed) -> None:
         article_id = _free_id(db, parsed.base_id)
@@ -282,36 +295,92 @@ class SQLiteStore(Engine):
         if article_id != parsed.base_id:
             article_json = renamed_json(article_json, article_id)
         s = parsed.summary
+        key = sort_key(s.date, article_id)
+        okey = self._okey(db, s.date, key)
         cursor = db.execute(
-            "INSERT INTO articles (file, base_id, id, sortkey, date, source, summary, kinds, json)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO articles"
+            " (file, base_id, id, sortkey, okey, date, source, summary, kinds, json)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                name, parsed.base_id, article_id, sort_key(s.date, article_id), s.date, s.source,
-                summary_json(s), json.dumps(parsed.figures_by_kind, ensure_ascii=False),
-                article_json.encode(),
+                name, parsed.base_id, article_id, key, okey, s.date, s.source, summary_json(s),
+                json.dumps(parsed.figures_by_kind, ensure_ascii=False), article_json.encode(),
             ),
         )  # fmt: skip
         aid = cursor.lastrowid
         db.executemany("INSERT OR IGNORE INTO authors VALUES (?, ?)", ((a, aid) for a in s.authors))
-        for section, index, text in parsed.paragraphs:
-            pid = db.execute(
-                "INSERT INTO paras (aid, section, idx, text) VALUES (?, ?, ?, ?)",
-                (aid, section, index, text),
-            ).lastrowid
-            db.execute("INSERT INTO paras_fts (rowid, text) VALUES (?, ?)", (pid, text + PAD + PAD))
+        base = okey << SEQ_BITS
+        rows = [
+            (base + n, aid, sec, idx, text) for n, (sec, idx, text) in enumerate(parsed.paragraphs)
+        ]
+        db.executemany("INSERT INTO paras VALUES (?, ?, ?, ?, ?)", rows)
+        self._pending.extend((pid, text + PAD + PAD) for pid, _, _, _, text in rows)
+
+    def _okey(self, db: sqlite3.Connection, date: str | None, key: str) -> int:
+        """A free okey for a new article of ``date`` with sort key ``key``."""
+        low, high = day_okeys(date)
+        for _ in range(2):
+            before = db.execute(
+                "SELECT max(okey) FROM articles WHERE okey >= ? AND okey < ? AND sortkey < ?",
+                (low, high, key),
+            ).fetchone()[0]
+            after = db.execute(
+                "SELECT min(okey) FROM articles WHERE okey >= ? AND okey < ? AND sortkey > ?",
+                (low, high, key),
+            ).fetchone()[0]
+            okey = pick_okey(low, high, before, after)
+            if okey is not None:
+                return okey
+            self._renumber_day(db, low, high)
+        raise StoreError(f"no room for another article dated {date}")  # 2^20 in one day
+
+    def _renumber_day(self, db: sqlite3.Connection, low: int, high: int) -> None:
+        """Spread one day's articles evenly again (their paragraphs move with them)."""
+        rows = db.execute(
+            "SELECT aid, okey FROM articles WHERE okey >= ? AND okey < ? ORDER BY sortkey",
+            (low, high),
+        ).fetchall()
+        for aid, okey in rows:  # out of the way first: new and old keys may overlap
+            self._move(db, aid, okey, -aid)
+        for (aid, _), okey in zip(rows, spread_okeys(low, len(rows)), strict=True):
+            self._move(db, aid, -aid, okey)
+
+    def _move(self, db: sqlite3.Connection, aid: int, old: int, new: int) -> None:
+        paras = self._paras(db, old)
+        self._unindex(db, paras)
+        shift = (new - old) << SEQ_BITS
+        db.execute(
+            "UPDATE paras SET pid = pid + ? WHERE pid >= ? AND pid < ?",
+            (shift, old << SEQ_BITS, (old + 1) << SEQ_BITS),
+        )
+        db.executemany(
+            "INSERT INTO paras_fts (rowid, text) VALUES (?, ?)",
+            ((pid + shift, text + PAD + PAD) for pid, text in paras),
+        )
+        db.execute("UPDATE articles SET okey = ? WHERE aid = ?", (new, aid))
+
+    def _paras(self, db: sqlite3.Connection, okey: int) -> list[tuple[int, str]]:
+        return db.execute(
+            "SELECT pid, text FROM paras WHERE pid >= ? AND pid < ?",
+            (okey << SEQ_BITS, (okey + 1) << SEQ_BITS),
+        ).fetchall()
+
+    def _unindex(self, db: sqlite3.Connection, paras: list[tuple[int, str]]) -> None:
+        db.executemany(
+            "INSERT INTO paras_fts (paras_fts, rowid, text) VALUES ('delete', ?, ?)",
+            ((pid, text + PAD + PAD) for pid, text in paras),
+        )
 
     def _drop(self, db: sqlite3.Connection, name: str) -> None:
         db.execute("DELETE FROM files WHERE name = ?", (name,))
-        row = db.execute("SELECT aid FROM articles WHERE file = ?", (name,)).fetchone()
+        row = db.execute("SELECT aid, okey FROM articles WHERE file = ?", (name,)).fetchone()
         if row is None:
             return
-        (aid,) = row
-        for pid, text in db.execute("SELECT pid, text FROM paras WHERE aid = ?", (aid,)).fetchall():
-            db.execute(
-                "INSERT INTO paras_fts (paras_fts, rowid, text) VALUES ('delete', ?, ?)",
-                (pid, text + PAD + PAD),
-            )
-        db.execute("DELETE FROM paras WHERE aid = ?", (aid,))
+        aid, okey = row
+        self._unindex(db, self._paras(db, okey))
+        db.execute(
+            "DELETE FROM paras WHERE pid >= ? AND pid < ?",
+            (okey << SEQ_BITS, (okey + 1) << SEQ_BITS),
+        )
         db.execute("DELETE FROM authors WHERE aid = ?", (aid,))
         db.execute("DELETE FROM articles WHERE aid = ?", (aid,))
 
@@ -341,9 +410,14 @@ class SQLiteStore(Engine):
             for aid, _ in moved:
                 db.execute("UPDATE articles SET id = char(1) || aid WHERE aid = ?", (aid,))
             for aid, new in moved:
-                date, raw = db.execute(
-                    "SELECT date, json FROM articles WHERE aid = ?", (aid,)
+                date, raw, okey = db.execute(
+                    "SELECT date, json, okey FROM articles WHERE aid = ?", (aid,)
                 ).fetchone()
+                key = sort_key(date, new)
+                # Its place within the day follows the id: take a new okey there.
+                self._move(db, aid, okey, -aid)
+                db.execute("UPDATE articles SET sortkey = ? WHERE aid = ?", (key, aid))
+                self._move(db, aid, -aid, self._okey(db, date, key))
                 db.execute(
                     "UPDATE articles SET id = ?, sortkey = ?, json = ? WHERE aid = ?",
                     (

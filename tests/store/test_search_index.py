@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import random
+
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.search import SearchIndex
-from app.store import Engine
+from app.store import Engine, Filters, base
 from app.store.base import PAD, FileState, Parsed, Summary
 from tests.store.conftest import EngineFactory
 
@@ -72,3 +75,37 @@ def test_indexed_search_equals_the_scan(
         page, page_total = store.search(query, 1, 2)
         assert page == expected[1:3]
         assert page_total == total
+
+
+def test_order_survives_a_full_day(
+    new_store: EngineFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many articles of one day, in every id order, with little room between them:
+    days are renumbered, and hits and pages still come in listing order."""
+    monkeypatch.setattr(base, "SLOT_GAP", 1 << 17)  # room for ~4 appends, then midpoints
+    store = new_store()
+    rng = random.Random(5)
+    ids = [f"{n:03d}" for n in range(60)]
+    rng.shuffle(ids)
+    dates = ["2021-06-04", "2021-06-04", "2021-06-04", None, "2020-01-01"]
+    corpus = {i: (rng.choice(dates), f"党史{i}。") for i in ids}
+    for start in range(0, len(ids), 7):  # several ingests, several transactions
+        items: list[tuple[str, FileState, Parsed | str]] = []
+        for i in sorted(ids[start : start + 7], reverse=start % 2 == 0):
+            date, text = corpus[i]
+            summary = Summary(i, "t", None, date, (), None, 1, 0, 0, 0)
+            items.append(
+                (
+                    f"{i}.txt",
+                    FileState(i, "p"),
+                    Parsed(i, f'{{"id":"{i}"}}', summary, {}, ((None, 1, text),)),
+                )
+            )
+        store.put(items)
+        store.finish(True)
+    order = listing_order([(i, d) for i, (d, _) in corpus.items()])
+    assert [s.id for s in store.page(Filters(), 0, 100)[0]] == order
+    hits, total = store.search("党史", 0, 100)
+    assert [h.article_id for h in hits] == order
+    assert total == len(order)
+    assert [h.article_id for h in store.search("党史", 10, 5)[0]] == order[10:15]
