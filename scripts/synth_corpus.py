@@ -62,7 +62,8 @@ def harvest(folders: tuple[Path, ...] = SOURCES) -> Pools:
             except ArticleParseError:
                 continue
             pools.articles += 1
-            pools.titles.append(article.title)
+            if article.title:
+                pools.titles.append(article.title)
             pools.authors += article.authors
             if article.source:
                 pools.sources.append(article.source)
@@ -120,7 +121,9 @@ def article_text(pools: Pools, index: int, rng: random.Random) -> str:
     names = pools.authors + [_name(rng) for _ in range(4)]
     lines.append(f"(记者 {' '.join(rng.sample(names, rng.randint(1, 2)))})")
     url = f"http://www.example.cn/pc/content/{year}{month:02d}/{day:02d}/content_{article_id}.html"
-    lines.append(f"{date}\n00:00:00:0{article_id}10{url}nullcontent_{article_id}.html11{title}/enpproperty-->")
+    lines.append(
+        f"{date}\n00:00:00:0{article_id}10{url}nullcontent_{article_id}.html11{title}/enpproperty-->"
+    )
     return "\n".join(lines) + "\n"
 
 

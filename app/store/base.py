@@ -18,10 +18,14 @@ from dataclasses import dataclass
 
 from app.search import Hit
 
-# Appended twice to every paragraph in a trigram index, so that every 1- or
-# 2-character substring is the start of some indexed trigram (a private-use
-# character: it does not occur in the dumps; a query holding it is verified anyway).
-PAD = "\ue000"
+# One- and two-character queries are answered from an index of each paragraph's
+# distinct characters and character pairs, written as space-separated tokens for
+# SQLite's ``ascii`` tokenizer. That tokenizer splits at ASCII characters other than
+# letters and digits, so those are moved into a private-use block first (and a query
+# holding an ASCII character, whose letters it also folds, or a character of that
+# block, is checked against the text).
+_GRAM_MAP = {c: 0xE100 + c for c in range(128) if not chr(c).isalnum()}
+_GRAM_BLOCK = range(0xE100, 0xE180)
 # A publication date as the parser gives it.
 ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 # Digits mapped so that bytewise ascending order is date descending.
@@ -147,6 +151,22 @@ class FileState:
 
     sha256: str  # of the bytes; "!" + sha256 of the reason for a file not read
     parser: str
+
+
+def gram_tokens(text: str) -> str:
+    """The paragraph's distinct characters and character pairs, as tokens."""
+    mapped = text.translate(_GRAM_MAP)
+    return " ".join(sorted({*mapped, *(mapped[i : i + 2] for i in range(len(mapped) - 1))}))
+
+
+def gram_term(query: str) -> str:
+    """The FTS5 query for a 1-2 character query on the gram index."""
+    return '"' + query.translate(_GRAM_MAP) + '"'
+
+
+def gram_inexact(query: str) -> bool:
+    """Whether a gram match must be checked against the text (see _GRAM_MAP)."""
+    return any(c.isascii() or ord(c) in _GRAM_BLOCK for c in query)
 
 
 def highlights(text: str, query: str) -> tuple[tuple[int, int], ...]:

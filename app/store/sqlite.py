@@ -4,15 +4,13 @@ Readers and the one writer work at once: in WAL mode a reader sees the database
 as of its transaction's start, and the writer changes one batch of whole articles
 per transaction, so a reader never sees half an article and never waits.
 
-Search: paragraphs go into an FTS5 table with the ``trigram`` tokenizer
-(case-sensitive, ``detail=none``: only which rows hold a trigram, the smallest
-index). A query of three characters or more is the AND of its trigrams, then
-checked with ``instr`` (a trigram AND is a superset for four or more). One- and
-two-character queries (党, 党史: the commonest Chinese queries) are answered from
-the same index: each paragraph is indexed with two :data:`~app.store.base.PAD`
-characters after it, so every occurrence of a 1-2 character string starts an
-indexed trigram, and the index's own vocabulary lists those trigrams
-(``fts5vocab``, a range scan), which are OR-ed.
+Search: two contentless FTS5 indexes of the paragraphs, whose row ids are in
+listing order (:mod:`app.store.base`), so hits come out of the index in the order
+they are served. A query of three characters or more is a phrase on the
+``trigram`` tokenizer (``case_sensitive 1``, ``detail=full``): exactly the
+substring. One- and two-character queries (党, 党史: the commonest Chinese queries)
+are one token of a second index holding each paragraph's distinct characters and
+character pairs (:func:`~app.store.base.gram_tokens`, ``detail=none``).
 """
 
 from __future__ import annotations
@@ -25,7 +23,6 @@ from pathlib import Path
 from app.loader import unique_ids
 from app.search import Hit
 from app.store.base import (
-    PAD,
     SEQ_BITS,
     CorpusCounts,
     Engine,
@@ -37,6 +34,9 @@ from app.store.base import (
     StoreError,
     Summary,
     day_okeys,
+    gram_inexact,
+    gram_term,
+    gram_tokens,
     make_hit,
     pick_okey,
     sort_key,
@@ -77,16 +77,12 @@ CREATE TABLE IF NOT EXISTS paras (
     text TEXT NOT NULL
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS paras_fts USING fts5 (
-    text, content='', tokenize='trigram case_sensitive 1', detail=none
+    text, content='', tokenize='trigram case_sensitive 1', detail=full
 );
-CREATE VIRTUAL TABLE IF NOT EXISTS paras_vocab USING fts5vocab (paras_fts, 'row');
+CREATE VIRTUAL TABLE IF NOT EXISTS paras_grams USING fts5 (
+    tokens, content='', tokenize='ascii', detail=none
+);
 """
-
-
-def trigram_match(query: str) -> str:
-    """FTS5 query: every trigram of ``query`` (3 characters or more)."""
-    grams = sorted({query[i : i + 3] for i in range(len(query) - 2)})
-    return " AND ".join(_quoted(g) for g in grams)
 
 
 def _quoted(term: str) -> str:
@@ -205,47 +201,32 @@ class SQLiteStore(Engine):
     def search(self, query: str, offset: int, limit: int) -> tuple[list[Hit], int]:
         if not query:
             raise ValueError("empty query")
+        if len(query) >= 3:  # a phrase of trigrams: exactly the substring, case and all
+            table, match, check = "paras_fts", _quoted(query), False
+        else:
+            table, match, check = "paras_grams", gram_term(query), gram_inexact(query)
+        # Row ids are in listing order (base.py), so the index yields hits in order
+        # and a page stops after its last hit.
+        where = f"{table} MATCH ?" + (" AND instr(p.text, ?) > 0" if check else "")
+        params = (match, query) if check else (match,)
         db = self._db()
         db.execute("BEGIN")  # one snapshot for the page and its total
         try:
-            match = self._match(db, query)
-            if match is None:
-                return [], 0
-            # Row ids are in listing order (base.py), so the index yields hits in
-            # order and a page stops after its last hit. A single trigram or the
-            # prefix path is exact; a longer query is checked against the text.
-            check = "" if len(query) <= 3 and PAD not in query else " AND instr(p.text, ?) > 0"
-            extra = () if not check else (query,)
             rows = db.execute(
-                "SELECT a.id, p.section, p.idx, p.text FROM paras_fts f"
+                f"SELECT a.id, p.section, p.idx, p.text FROM {table} f"
                 " JOIN paras p ON p.pid = f.rowid JOIN articles a ON a.aid = p.aid"
-                f" WHERE paras_fts MATCH ?{check} ORDER BY f.rowid LIMIT ? OFFSET ?",
-                (match, *extra, limit, offset),
+                f" WHERE {where} ORDER BY f.rowid LIMIT ? OFFSET ?",
+                (*params, limit, offset),
             ).fetchall()
-            (total,) = db.execute(
-                (
-                    "SELECT count(*) FROM paras_fts f JOIN paras p ON p.pid = f.rowid"
-                    f" WHERE paras_fts MATCH ?{check}"
-                )
+            count = (
+                f"SELECT count(*) FROM {table} f JOIN paras p ON p.pid = f.rowid WHERE {where}"
                 if check
-                else "SELECT count(*) FROM paras_fts WHERE paras_fts MATCH ?",
-                (match, *extra),
-            ).fetchone()
+                else f"SELECT count(*) FROM {table} WHERE {where}"
+            )
+            (total,) = db.execute(count, params).fetchone()
         finally:
             db.execute("COMMIT")
         return [make_hit(a, s, i, t, query) for a, s, i, t in rows], total
-
-    def _match(self, db: sqlite3.Connection, query: str) -> str | None:
-        if len(query) >= 3:
-            return trigram_match(query)
-        high = query + "\U0010ffff" * (3 - len(query))
-        terms = [
-            term
-            for (term,) in db.execute(
-                "SELECT term FROM paras_vocab WHERE term >= ? AND term <= ?", (query, high)
-            )
-        ]
-        return " OR ".join(_quoted(t) for t in terms) if terms else None
 
     def corpus_counts(self) -> CorpusCounts:
         row = self._db().execute("SELECT value FROM meta WHERE key = 'counts'").fetchone()
@@ -278,10 +259,7 @@ class SQLiteStore(Engine):
                 )
                 if not isinstance(result, str):
                     self._insert(db, name, result)
-            # FTS5 starts a new segment whenever a row id is lower than the last one
-            # it was given in a transaction: index the batch in row id order.
-            self._pending.sort()
-            db.executemany("INSERT INTO paras_fts (rowid, text) VALUES (?, ?)", self._pending)
+            self._index(db, self._pending)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -313,7 +291,7 @@ class SQLiteStore(Engine):
             (base + n, aid, sec, idx, text) for n, (sec, idx, text) in enumerate(parsed.paragraphs)
         ]
         db.executemany("INSERT INTO paras VALUES (?, ?, ?, ?, ?)", rows)
-        self._pending.extend((pid, text + PAD + PAD) for pid, _, _, _, text in rows)
+        self._pending.extend((pid, text) for pid, _, _, _, text in rows)
 
     def _okey(self, db: sqlite3.Connection, date: str | None, key: str) -> int:
         """A free okey for a new article of ``date`` with sort key ``key``."""
@@ -352,10 +330,7 @@ class SQLiteStore(Engine):
             "UPDATE paras SET pid = pid + ? WHERE pid >= ? AND pid < ?",
             (shift, old << SEQ_BITS, (old + 1) << SEQ_BITS),
         )
-        db.executemany(
-            "INSERT INTO paras_fts (rowid, text) VALUES (?, ?)",
-            ((pid + shift, text + PAD + PAD) for pid, text in paras),
-        )
+        self._index(db, [(pid + shift, text) for pid, text in paras])
         db.execute("UPDATE articles SET okey = ? WHERE aid = ?", (new, aid))
 
     def _paras(self, db: sqlite3.Connection, okey: int) -> list[tuple[int, str]]:
@@ -364,10 +339,24 @@ class SQLiteStore(Engine):
             (okey << SEQ_BITS, (okey + 1) << SEQ_BITS),
         ).fetchall()
 
-    def _unindex(self, db: sqlite3.Connection, paras: list[tuple[int, str]]) -> None:
+    def _index(self, db: sqlite3.Connection, paras: list[tuple[int, str]]) -> None:
+        # FTS5 starts a new segment whenever a row id is lower than the last one it
+        # was given in a transaction: index in row id order.
+        paras.sort()
+        db.executemany("INSERT INTO paras_fts (rowid, text) VALUES (?, ?)", paras)
         db.executemany(
-            "INSERT INTO paras_fts (paras_fts, rowid, text) VALUES ('delete', ?, ?)",
-            ((pid, text + PAD + PAD) for pid, text in paras),
+            "INSERT INTO paras_grams (rowid, tokens) VALUES (?, ?)",
+            ((pid, gram_tokens(text)) for pid, text in paras),
+        )
+
+    def _unindex(self, db: sqlite3.Connection, paras: list[tuple[int, str]]) -> None:
+        # A contentless FTS5 table forgets a row given the values it indexed.
+        db.executemany(
+            "INSERT INTO paras_fts (paras_fts, rowid, text) VALUES ('delete', ?, ?)", paras
+        )
+        db.executemany(
+            "INSERT INTO paras_grams (paras_grams, rowid, tokens) VALUES ('delete', ?, ?)",
+            ((pid, gram_tokens(text)) for pid, text in paras),
         )
 
     def _drop(self, db: sqlite3.Connection, name: str) -> None:
