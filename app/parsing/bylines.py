@@ -82,7 +82,8 @@ _GLUED_ROLE = re.compile(r"^[\u4e00-\u9fff]{0,10}(?:记者|通讯员|评论员)(
 # name, not a reason to refuse the byline.
 _ORGANISATION = re.compile(
     r"^[\u4e00-\u9fff]{2,16}(?:中心|报社|日报|晚报|电视台|广播电视台|新闻网|部|局|办|委|站|所|院|"
-    r"社区|街道|镇|乡|村|公司|集团|学校)(?:记者|通讯员)?$"
+    r"社区|街道|镇|乡|村|公司|集团|学校|人大|政协|党委|政府|法院|检察院|分局|大队|派出所)"
+    r"(?:记者|通讯员)?$"
 )
 
 # A personal name: 2–4 Han characters, or a minority name with a middle dot
@@ -178,6 +179,22 @@ def _strip_label(token: str) -> str:
         if len(label) > 1 and token.startswith(label) and len(token) > len(label):
             return token[len(label) :]
     return token
+
+
+# A byline with its role label glued to one name: `见习记者伍雅兮`.
+_GLUED_BYLINE = re.compile(r"^[\u4e00-\u9fff]{0,10}(?:记者|通讯员)[\u4e00-\u9fff]{2,4}$")
+
+
+def is_byline(line: str) -> bool:
+    """A line that is a byline by its shape: a role label first (`记者 张三`, `作者:…`,
+    `见习记者伍雅兮`)."""
+    line = undecorated(line)
+    return bool(AUTHOR_LINE.match(line) or _GLUED_BYLINE.match(line))
+
+
+def is_byline_part(line: str) -> bool:
+    """A line that continues a byline: a name, half a padded name, `王晋晋/文`, `赵克/图`."""
+    return is_name_fragment(line) or bool(_NAME_THEN_ROLE.fullmatch(line))
 
 
 def is_name_fragment(line: str) -> bool:

@@ -9,6 +9,8 @@ from app.parsing.bylines import (
     AUTHOR_LINE,
     CREDIT_LINE,
     SOURCE_LABELS,
+    is_byline,
+    is_byline_part,
     is_name_fragment,
     is_photo_credit,
     parse_names,
@@ -25,6 +27,8 @@ NUMBERED_HEADING_MAX_CHARS = 40
 END_MARKS = frozenset({"(完)", "(全文完)", "【完】", "(终)", "完"})
 # A whole line in brackets: `(编辑:张三)` is the credit line `编辑:张三`.
 _BRACKETED_LINE = re.compile(r"^[(【](.*)[)】]$")
+# A labelled field line: `作者:`, `来源:岳阳日报`, `编辑:张三`.
+_LABELLED_LINE = re.compile(r"^[\u4e00-\u9fff]{1,8}\s?:")
 # A byline closing the article in round brackets: `(邓志强 易 松)`, `（记者 张三）`;
 # `【打印】` and `[关闭]` are page buttons.
 _ROUND_BRACKETED = re.compile(r"^[(（](.*)[)）]$")
@@ -114,10 +118,12 @@ def read_body(lines: list[str]) -> Body:
     return body
 
 
-# A dateline opens the first paragraph: `本报讯`, `本网讯`, `泸溪融媒3月29日讯`, then the
-# byline in brackets or after a space (`本网讯 记者丁朝霞 11月2号,…`). 通讯员 and 资讯 are
-# words, not datelines.
-DATELINE_START = re.compile(r"^[^\s,，。:：;；()（）“”]{0,16}?(?<![通资])讯(?![员录社息])")
+# A dateline opens the first paragraph: `本报讯`, `本网讯`, `泸溪融媒3月29日讯`, an agency's
+# `新华社拉萨电(`, then the byline in brackets or after a space (`本网讯 记者丁朝霞 11月2号,…`).
+# 通讯员 and 资讯 are words, not datelines.
+DATELINE_START = re.compile(
+    r"^[^\s,，。:：;；()（）“”]{0,16}?(?:(?<![通资])讯(?![员录社息])|(?<=社)[^\s,，。()（）]{0,6}电(?=\s?[(（]))"
+)
 
 
 def _join_datelines(lines: list[str]) -> list[str]:
@@ -161,10 +167,12 @@ def dateline_names(paragraph: str) -> tuple[str, ...]:
         return parse_names(bracket.group(1)) or ()
     names: list[str] = []
     for token in rest.split(" ")[:MAX_BYLINE_LINES]:
-        found = parse_names(token) if (names or AUTHOR_LINE.match(token)) else None
+        found = parse_names(token)
         if found is None:
             break
         names.extend(found)
+        if token.endswith(("报道", "报导")):
+            break  # `记者周发源报道`: the byline's last word
     return tuple(names)
 
 
@@ -183,9 +191,9 @@ def _take_tail(units: list[str], body: Body) -> None:
     while k < len(tail):
         line = undecorated(tail[k])
         k += 1
-        if AUTHOR_LINE.match(line) or is_photo_credit(line):
+        if is_byline(line) or is_photo_credit(line):
             # `记者` / `张三` / `李四`: a label line and the name lines after it.
-            while k < len(tail) and is_name_fragment(tail[k]):
+            while k < len(tail) and is_byline_part(tail[k]):
                 line = f"{line} {tail[k]}"
                 k += 1
         bracket = _ROUND_BRACKETED.match(line)
@@ -194,7 +202,7 @@ def _take_tail(units: list[str], body: Body) -> None:
             body.credits.append(("摄影", _photo_names(inner)))
         elif source := _CLOSING_SOURCE.match(line):
             body.source = body.source or source.group(1).strip()
-        elif (AUTHOR_LINE.match(line) or bracket) and (names := parse_names(inner)):
+        elif (is_byline(line) or bracket) and (names := parse_names(inner)):
             body.authors.extend(names)
 
 
@@ -234,6 +242,8 @@ def join_fragments(lines: list[str]) -> list[str]:
 def _continues(previous: str, line: str) -> bool:
     if _is_open(previous):
         return True
+    if _LABELLED_LINE.match(line) or _CLOSING_BYLINE.search(previous):
+        return False  # `作者:` after `…奋斗!(金集镇人大 李子和)`: a field, not more prose
     if _PARAGRAPH_END.search(previous) or any(s.match(line) for s in _NUMBERED_STYLES):
         return False
     if _MID_SENTENCE_END.search(previous):
