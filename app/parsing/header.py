@@ -80,6 +80,32 @@ _MASTHEAD = re.compile(
 )
 
 
+# A breadcrumb: `当前位置:首页>政府动态`, `您现在的位置:…`, or a lone `>` between items.
+_BREADCRUMB = re.compile(r"^(?:当前位置|您现在的位置|您的位置|现在位置)|^[>›»]+$|\S>\S")
+# Info-table fields of government portals, with their value on the same line.
+_INFO_FIELD = re.compile(
+    r"^(?:分类|栏目|信息分类|内容分类|主题分类|索引号|文号|发文机关|发布机构|所属机构|生成日期|"
+    r"成文日期|公开方式|公开范围|有效性|关键词|关键字|信息名称|体裁分类)\s?:"
+)
+# A code in the header: an index number, a document number (`003087762/202401-00007`).
+_CODE_LINE = re.compile(r"^[0-9A-Za-z/\-_.]+$")
+# How far down the header navigation may reach.
+MAX_NAVIGATION_LINES = 16
+
+
+def _after_navigation(lines: list[str]) -> int:
+    """Index of the first header line after the site's navigation (0 when none)."""
+    last = None
+    for k, line in enumerate(lines[:MAX_NAVIGATION_LINES]):
+        if _BREADCRUMB.search(line):
+            last = k
+    if last is None:
+        return 0
+    if lines[last].strip(">›» ") == "" and last + 1 < len(lines):
+        last += 1  # `>` then the breadcrumb's last item
+    return last + 1
+
+
 def _is_source_value(line: str) -> bool:
     """The value of an empty `来源:` on the next line: an outlet's name, short, no date."""
     return bool(_SOURCE_VALUE.match(line)) or (
@@ -94,7 +120,13 @@ def _is_source_value(line: str) -> bool:
 
 def is_header_noise(line: str) -> bool:
     """Page chrome that can stand anywhere in the header."""
-    return bool(_HEADER_NOISE.match(line) or _TIME_LINE.match(line) or is_page_chrome(line))
+    return bool(
+        _HEADER_NOISE.match(line)
+        or _TIME_LINE.match(line)
+        or is_page_chrome(line)
+        or (_CODE_LINE.match(line) and not _DATE_LINE.match(line))
+        or (_INFO_FIELD.match(line) and not _LABEL_ONLY.match(line))
+    )
 
 
 def read_header(lines: list[str], meta: MetaBlock | None) -> tuple[Header, int]:
@@ -104,8 +136,10 @@ def read_header(lines: list[str], meta: MetaBlock | None) -> tuple[Header, int]:
     """
     header = Header()
     title_lines: list[str] = []
-    marker_before = False  # a subtitle, source, date, credit or author line was read
-    i = 0
+    marker_before = False  # a subtitle, source, date, credit or author line after a title line
+    # Site navigation stands above the last breadcrumb (`当前位置:首页>政府动态`, or items
+    # between `>` lines): column names there are not a pre-title.
+    i = _after_navigation(lines)
     while i < len(lines):
         line = lines[i]
         if _NUMBERED.match(line):
@@ -125,8 +159,14 @@ def read_header(lines: list[str], meta: MetaBlock | None) -> tuple[Header, int]:
             and not _KNOWN_LABEL.match(line)
             and not CREDIT_LINE.match(undecorated(line))
         ):
-            # An info-table field (`信息分类:` / `专题会议…`): the label and its value.
-            if i < len(lines) and len(lines[i]) <= CREDIT_VALUE_MAX_CHARS and ":" not in lines[i]:
+            # An info-table field (`信息分类:` / `专题会议…`): a known label takes its value
+            # along; an unknown one (`号:`, a label cut short) goes alone.
+            if (
+                _INFO_FIELD.match(line)
+                and i < len(lines)
+                and len(lines[i]) <= CREDIT_VALUE_MAX_CHARS
+                and ":" not in lines[i]
+            ):
                 i += 1
             continue
         if is_photo_credit(line):
@@ -151,15 +191,16 @@ def read_header(lines: list[str], meta: MetaBlock | None) -> tuple[Header, int]:
             if names:  # else an empty label such as `作者:`: a marker with no names
                 found, i = names
                 header.authors.extend(found)
-        elif (marker_before and title_lines) or _SENTENCE.search(line):
+        elif marker_before or _SENTENCE.search(line):
             # An unlabelled line after the header's markers, or a sentence (titles do
             # not end in 。), starts the body.
             i -= 1
             break
         else:
-            title_lines.append(line)
+            if line not in title_lines:  # a page that shows its title twice
+                title_lines.append(line)
             continue
-        marker_before = True  # every branch above but the title line is a marker
+        marker_before = bool(title_lines)  # every branch above but the title line is a marker
     kept = _assign_titles(header, title_lines, meta)
     if not marker_before and kept < len(title_lines):
         # No subtitle, source or author line closed the header, and the metadata

@@ -163,8 +163,9 @@ TAIL_MARKERS = frozenset(
         "下一篇",
     }
 )
-# A link to the previous or next article: the article has ended (`上一篇:…`, `3上一篇`).
-_PREV_NEXT = re.compile(r"^\d*(?:上一篇|下一篇)")
+# A link to the previous or next article, or the site's link list: the article has ended
+# (`上一篇:…`, `3上一篇`, `友情链接:`).
+_PREV_NEXT = re.compile(r"^(?:\d*(?:上一篇|下一篇)|友情链接)")
 # A prose line: long enough and with sentence punctuation inside it. Titles,
 # headings, bylines and metadata lines are shorter or unpunctuated.
 PROSE_MIN_CHARS = 30
@@ -205,7 +206,7 @@ _PAGE_CHROME = re.compile(
     r"|(?:浏览|点击|阅读|访问)(?:次数|数|量)?\s?[:：]?\s?\d*(?:\s.{0,30})?"
     r"|\d*次(?:浏览|阅读|点击)(?:\s.{0,30})?"
     r"|(?:已有)?\d+人参与.{0,30}|还没有评论.{0,20}|(?:评论一下|最热评论|最新评论|发表评论|我要评论)"
-    r"|.{0,30}(?:>>|»).{0,30}|[>›»]+"
+    r"|.{0,30}(?:>>|»).{0,30}"
     r"|.{0,30}(?:转载|版权所有|原文链接|本文链接|本文地址).{0,80}"
     r"|(?:文字大小|字号|字体)\s?[:：]?.{0,10}|放大|缩小|默认|推荐|朗读|更多功能|更多"
     r"|【?第?\s?[A-Z]?\d{1,5}\s?版\s?[:：].{0,20}|当前版\s?[:：].{0,10}"

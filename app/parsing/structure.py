@@ -27,6 +27,8 @@ NUMBERED_HEADING_MAX_CHARS = 40
 END_MARKS = frozenset({"(完)", "(全文完)", "【完】", "(终)", "完"})
 # A whole line in brackets: `(编辑:张三)` is the credit line `编辑:张三`.
 _BRACKETED_LINE = re.compile(r"^[(【](.*)[)】]$")
+# A photo's number split from its caption: `图①` / `烟之东村村民魏燕红在分拣西红柿。`.
+_CAPTION_NUMBER = re.compile(r"^图\s?[①-⑳0-9]{1,2}$")
 # A labelled field line: `作者:`, `来源:岳阳日报`, `编辑:张三`.
 _LABELLED_LINE = re.compile(r"^[\u4e00-\u9fff]{1,8}\s?:")
 # A byline closing the article in round brackets: `(邓志强 易 松)`, `（记者 张三）`;
@@ -240,7 +242,7 @@ def join_fragments(lines: list[str]) -> list[str]:
 
 
 def _continues(previous: str, line: str) -> bool:
-    if _is_open(previous):
+    if _is_open(previous) or _CAPTION_NUMBER.match(previous):
         return True
     if _LABELLED_LINE.match(line) or _CLOSING_BYLINE.search(previous):
         return False  # `作者:` after `…奋斗!(金集镇人大 李子和)`: a field, not more prose
