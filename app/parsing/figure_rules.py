@@ -68,7 +68,7 @@ _NOT_BEFORE: dict[str, str] = {
     "起": "来步点",
     "期": "间望待盼",
     "场": "所地景面",
-    "位": "于置",
+    "位": "于置数",  # 三位数: a number of digits, not three people
     "支": "部持付出撑",
     "处": "理于置级长",
     "台": "风阶",
@@ -193,13 +193,14 @@ text (the figure is the number and its unit: 100人 in 100人左右)."""
 POST_MARKER_RE = re.compile("|".join(POST_MARKERS))
 
 # --- things that look like numbers but are not -----------------------------------------
-# Idioms with numerals that would otherwise read as a count: 三番五次 (五次), 五花八门 (八门).
+# Idioms and set terms with numerals that would otherwise read as a count: 三番五次 (五次),
+# 五花八门 (八门), 三次产业 (the three sectors of an economy).
 _IDIOM_WORDS = (
     "三番五次 三天两头 三年五载 五花八门 三令五申 千家万户 千方百计 "
     "千辛万苦 千军万马 万水千山 一年四季 四面八方 五湖四海 七上八下 "
     "三五成群 十年磨一剑 一五一十 四分五裂 百年大计 千秋万代 万紫千红 "
     "一心一意 三心二意 九牛一毛 十全十美 七嘴八舌 四通八达 成千上万 成百上千 "
-    "千千万万 一年半载 十年树木 百年树人 三天打鱼 两天晒网"
+    "千千万万 一年半载 十年树木 百年树人 三天打鱼 两天晒网 三次产业"
 )
 IDIOMS = tuple(_IDIOM_WORDS.split())
 

@@ -1,37 +1,57 @@
 """Numeric figures in body paragraphs, found by hand-written rules.
 
-A figure is a number as printed plus what qualifies it: an approximation marker
-before it (近, 约, 超过, 不足…), a range (7—9, 三到五), a marker between number and
-unit (余, 多, 来), the unit, and a marker after it (左右, 以上, 以内…). The span
-covers all of these; the counted noun (534个 *基层党组织*, *问题* 52个) stays outside.
+A figure is a number as printed plus what qualifies it: a marker before it (近, 约, 超过,
+不足…), a range (7—9, 三到五, 10亿元~50亿元), a marker between number and unit (余, 多,
+来), the unit, and a marker after it (左右, 以上, 以内…). The span covers the number, its
+unit and the markers glued to it (近5000名, 200余名, 3年多); a trailing word such as 左右
+or 以上 qualifies the figure but stays out of its text (100人左右 → 100人), and the counted
+noun (534个 *基层党组织*, *问题* 52个) stays outside. Only 余 多 近 约 左右 来 上下 几 数
+(and 差不多, 附近, 上千) make a figure approximate; 超过 逾 至少 以上 and 不足 不到 以内 以下
+give it a ``bound`` on an exact number.
 
 Kinds (``app.models.FigureKind``):
 
-* ``count``       — a counting classifier: 个 名 件 次 人 户 家 项 条 场 批 人次 …
-* ``money``       — a currency: 元 (万元/亿元 fold into the value), 美元 …
-* ``percent``     — % ％, 百分之X, 个百分点
+* ``count``       — a counting classifier: 个 名 件 次 人 户 家 项 条 场 批 人次 台次 只 …
+* ``money``       — a currency: 元 (万元/亿元 fold into the value), 美元 …; 元/股 per unit
+* ``percent``     — % ％, 百分之X, 个百分点, 个基点, 成 (六成)
 * ``duration``    — 年 when not a calendar year, 个月, 天, 周, 小时, 分钟 …; 月/日 when
   marked as approximate or out of calendar range
 * ``anniversary`` — 周年
 * ``date``        — a calendar year (4 digits 1000–2100 + 年, 二〇二一年), a month 1–12 (5月,
-  as in 5月中旬), a day 1–31, a decade/century (80年代); a run such as 2021年6月4日 is
-  one figure whose value and unit are its first part's; ISO 2021-06-04 likewise
-* ``measure``     — physical units: 公里 米 平方米 亩 吨 公斤 千瓦 岁 …
-* ``number``      — an Arabic number with no unit (200余), or a multiple (3倍)
+  as in 5月中旬) or a range of them (1-2月), a day 1–31, a quarter (1季度), a
+  decade/century (80年代); a run such as 2021年6月4日 is one figure whose value and unit
+  are its first part's; ISO 2021-06-04 likewise
+* ``measure``     — physical units: 公里 米 平方米 亩 吨 公斤 千瓦 岁 标箱 …, index points
+  (3700点)
+* ``number``      — an Arabic number with no unit but a marker or a multiplier (200余,
+  900多万), a decimal (6.54), or a multiple (3倍)
 * ``slogan``      — a numbered formula such as “四个意识” (see ``app.parsing.slogans``);
   returned apart, numbered after the figures
+
+A half is read only after a marker (近半, 过半, 不到半月): 上半年 and 半月谈 are names.
+
+A unit is reported as printed, less a multiplier (万元 → 元, 千元 → 元) and less an inner
+多 (3个多月 → 个月): 个月 and 月 are different words (a duration, a calendar month).
 
 Decisions:
 
 * Ranges: value is the low end, ``value_max`` the high end; both ends use the same script
   and a multiplier on the high end applies to both (3至5万元 → 30000–50000). A range needs a
-  unit. Adjacent digits (七八个, 一两天) are an approximate range.
+  unit (on the high end or on both) unless both ends are decimals (6.55-6.60). Adjacent
+  digits (七八个, 一两天, 七八百元) are an approximate range.
 * Quantities of one: a bare Chinese 一 + classifier (一件实事, 一本书, 一年) is an article,
-  not a count, and is left out unless marked (近一年, 一年多); an Arabic 1 (1个宣讲团) counts.
-* Chinese numerals need a unit (else 统一, 一般, 五老 would count); a unitless bare 百/千/万
-  needs 余 or 多 (万余名 counts, 百年征程 and 千家万户 do not). Arabic numbers never need one.
-* Not figures: ordinals (第一), digits glued to Latin letters (5G, 4K), idioms
-  (``figure_rules.IDIOMS``), anything inside a slogan, 十九届五中全会.
+  not a count, and is left out unless marked (近一年, 一年多), a 个-duration (一个月), or
+  postposed at a clause end (副镇长一名。); an Arabic 1 (1个宣讲团) counts.
+* Chinese numerals need a unit (else 统一, 一般, 五老 would count) or a marker and a 万/亿
+  (差不多十个亿); a unitless bare 百/千/万 needs a marker (万余名, 上千元, 超万元 count,
+  百年征程 and 千家万户 do not). An Arabic integer with no unit needs a marker or a
+  multiplier: alone it names something (11路, 1号线, 58同城, 2015新财富500富人榜).
+* Not figures: ordinals (第一), digits glued to Latin letters (5G, 4K), codes with a leading
+  zero (0730, 01班), clock times (9点, 4点半, 10:30), idioms (``figure_rules.IDIOMS``),
+  anything inside a slogan, term and session numbers (十九届五中全会, 八届四次全会), phases
+  and classes (二期, 3班: 期 and 班 count only multiplied or approximate), terms and plans
+  (1年期, 五年行动), a month.day glued to a name (5.12地震), and a stretch or rank named by
+  前 or 这/那 (今年前两个月, 长假前三天, 这两天, 前10名).
 """
 
 from __future__ import annotations
@@ -58,19 +78,21 @@ from app.parsing.sentences import sentence_spans
 from app.parsing.slogans import Slogan, find_slogans
 
 # A number candidate. `iso`: 2021-06-04 in a date line; `pct`: 百分之十二 / 百分之12.5;
-# `ar` + `mul`: 11543, 12.5万, 3.2亿, with a minus sign `neg` (-73.28%) (not glued to
-# Latin letters as in 5G or CCTV-4, nor part of a time 10:30 or a version v1.2); `zh`: 十五,
-# 万, 两, 数十, 十几, 三点五亿 (which may follow Arabic digits: 3000三个关口).
+# `half`: 半 after a marker (近半, 过半, 不到半月); `ar` + `mul`: 11543, 12.5万, 3.2亿, with
+# a minus sign `neg` (-73.28%) (not glued to Latin letters as in 5G or CCTV-4, nor part of a
+# time 10:30, a ratio 11.8︰48.3 or a version v1.2); `zh`: 十五, 万, 两, 数十, 十几,
+# 三点五亿 (which may follow Arabic digits: 3000三个关口).
 _CANDIDATE = re.compile(
     # a cheap first-character test first: 5x faster
-    r"(?=[-－−0-9０-９零〇一二两三四五六七八九十百千万亿数几])"
+    r"(?=[-－−0-9０-９零〇一二两三四五六七八九十百千万亿数几半])"
     r"(?<![A-Za-zＡ-Ｚａ-ｚ_/])(?:"
-    r"(?<![0-9０-９.．:：])(?P<iso>[12][0-9]{3}[-/.][01]?[0-9][-/.][0-3]?[0-9])(?![0-9])"
+    r"(?<=[近过超逾到足约])(?P<half>半)|"
+    r"(?<![0-9０-９.．:：︰∶])(?P<iso>[12][0-9]{3}[-/.][01]?[0-9][-/.][0-3]?[0-9])(?![0-9])"
     rf"|百分之(?P<pct>{ARABIC}|{CHINESE})"
-    r"|(?<![0-9０-９.．:：])(?<![A-Za-z]-)"
+    r"|(?<![0-9０-９.．:：︰∶])(?<![A-Za-z]-)"
     rf"(?:(?<![-－−])(?P<neg>[-－−])(?=[0-9０-９]))?(?P<ar>{ARABIC})"
     r"(?P<mul>万亿|千亿|百亿|千万|百万|亿|万)?"
-    r"(?![A-Za-zＡ-Ｚａ-ｚ0-9０-９:：]|[.．][0-9])"
+    r"(?![A-Za-zＡ-Ｚａ-ｚ0-9０-９:：︰∶]|[.．][0-9])"
     rf"|(?P<zh>{CHINESE}))"
 )
 # The dash or word between the two ends of a range: 7—9个, 7-9个, 7~9, 7至9个, 三到五年.
@@ -271,8 +293,7 @@ def _qualify(
     pos = noun_from = found.end
     post = rules.POST_MARKER_RE.match(text, pos)
     if post and (found.unit or found.kind == "percent"):
-        found.mark(rules.POST_MARKERS[post.group()])  # 100人左右: marked, the span is 100人
-        noun_from = post.end()
+        noun_from = post.end()  # 100人左右: marked (below), the span is 100人
     elif text.startswith("多", pos) and _takes_trailing_more(text, found, unit_class, pos):
         found.mark((True, "lower"))  # 3年多, 6元多
         found.end = noun_from = pos + 1
@@ -287,7 +308,9 @@ def _qualify(
         if found.unit is None and not (multiplied and marked and found.value >= 10_000):
             return False  # 统一, 五老; but 差不多十亿 is a sum
         if not any(c in _COUNTING_CHARS for c in numeral) and not (marked or numeral[0] in "数几"):
-            return False  # bare 百年, 千家, 万户
+            return (
+                False  # bare 百年, 千家, 万户; 亿元以上项目 (a threshold: 以上 is no marker here)
+            )
         if numeral == "一" and not _counts_one(text, found):
             return False  # 一件实事: an article, not a count (but 近一年, 一个多月 are)
     elif match["ar"] and _LEADING_ZERO.match(match["ar"]):
@@ -305,6 +328,8 @@ def _qualify(
         return False  # 十九届五中全会, 八届四次全会: a term's number
     if found.unit == "次" and _SESSION.search(text, max(0, found.start - 10), found.start):
         return False  # 八届四次全体会议: a session's number
+    if noun_from > found.end and post:
+        found.mark(rules.POST_MARKERS[post.group()])
     if unit_class is not None:
         if chinese and "两" in match["zh"] and unit_class in ("month", "day"):
             unit_class = "duration"  # 两日: 两 never names a date
@@ -353,6 +378,25 @@ def _counts_one(text: str, found: _Found) -> bool:
         and before not in _NOT_NOUN_END
         and (not after or after in _CLAUSE_END)
     )
+
+
+def _half(text: str, match: re.Match[str]) -> _Found | None:
+    """近半, 过半, 不到半月, 近半年: a half, marked, alone or of a time unit."""
+    found = _Found(match.start(), match.end(), 0.5)
+    unit = rules.match_unit(text, found.end)
+    if unit and rules.UNITS[unit][0] in rules.TIME_UNITS:
+        found.unit, found.kind = rules.UNITS[unit][0], "duration"
+        found.end += len(unit)
+    _prefix_marker(text, found, match)
+    after_word = text[found.start - 2 : found.start - 1]  # 经过半年: 过 ends 经过
+    if (
+        found.start == match.start()
+        and text[found.start - 1 : found.start] == "过"
+        and not (after_word and after_word in "经通越度穿错")
+    ):
+        found.mark((False, "lower"))  # 过半: more than half
+        found.start -= 1
+    return found if found.approx or found.bound else None
 
 
 def _one_may_count(text: str, pos: int) -> bool:
@@ -444,6 +488,12 @@ def _scan(para: str, blocked: list[tuple[int, int]]) -> list[_Found]:
         ):
             continue
         if any(a <= match.start() < b for a, b in blocked):
+            continue
+        if match["half"]:
+            half = _half(para, match)
+            if half is not None and not (found and half.start < found[-1].end):
+                found.append(half)
+                pos = half.end
             continue
         core = _core(match)
         if core is None or not _extend(para, core, match):
