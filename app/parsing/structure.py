@@ -27,6 +27,9 @@ NUMBERED_HEADING_MAX_CHARS = 40
 END_MARKS = frozenset({"(完)", "(全文完)", "【完】", "(终)", "完"})
 # A whole line in brackets: `(编辑:张三)` is the credit line `编辑:张三`.
 _BRACKETED_LINE = re.compile(r"^[(【](.*)[)】]$")
+# A line that is one quotation or one bracketed note: `“不负重托”`, `(图片由张三提供)`,
+# `《实施方案》`. A heading may start with a quote and go on: `“红色引擎”激活基层`.
+_WHOLLY_ENCLOSED = re.compile(r"^(?:“[^”]*”|\([^)]*\)|《[^》]*》)$")
 # A photo's number split from its caption: `图①` / `烟之东村村民魏燕红在分拣西红柿。`.
 _CAPTION_NUMBER = re.compile(r"^图\s?[①-⑳0-9]{1,2}$")
 # A labelled field line: `作者:`, `来源:岳阳日报`, `编辑:张三`.
@@ -114,7 +117,8 @@ def read_body(lines: list[str]) -> Body:
     _take_closing_source(units, body)
     _take_closing_byline(units, body)
     _take_closing_source(units, body)
-    _split_sections(units, body)
+    captions = _take_photo_credits(units, body)
+    _split_sections(units, body, captions)
     if not body.authors:
         body.authors.extend(dateline_names(body.lead[0] if body.lead else ""))
     return body
@@ -209,6 +213,7 @@ def _take_tail(units: list[str], body: Body) -> None:
 
 
 def _photo_names(text: str) -> str:
+    text = text.strip("()（） ")
     names = parse_names(text)
     return " ".join(names) if names else text
 
@@ -306,7 +311,40 @@ def _take_closing_byline(units: list[str], body: Body) -> None:
         units.pop()
 
 
-def _split_sections(units: list[str], body: Body) -> None:
+def _take_photo_credits(units: list[str], body: Body) -> set[int]:
+    """Move photo credits standing on their own (`(张三 摄)`, `张三` / `摄`) to credits.
+
+    Returns the indexes (after the move) of the lines they credited: captions, which
+    are paragraphs even when they are short and unpunctuated like a heading.
+    """
+    captions: set[int] = set()
+    k = 0
+    while k < len(units):
+        unit = units[k]
+        size = 0
+        if is_photo_credit(unit) and len(unit) <= CREDIT_VALUE_MAX_CHARS:
+            size = 1
+            if unit in _PHOTO_WORDS and k and is_name_fragment(units[k - 1]):
+                size = 2  # `张三` / `摄`: the name stands on the line before
+                if k > 1 and len(units[k - 1]) == 1 and len(units[k - 2]) == 1:
+                    size = 3  # `易` / `松` / `摄`: a padded two-character name
+        if not size:
+            k += 1
+            continue
+        start = k - size + 1
+        credit = " ".join(units[start : k + 1])
+        body.credits.append(("摄影", _photo_names(credit)))
+        del units[start : k + 1]
+        if start > 0:
+            captions.add(start - 1)
+        k = start
+    return captions
+
+
+_PHOTO_WORDS = frozenset({"摄", "摄影", "摄)", "摄）"})
+
+
+def _split_sections(units: list[str], body: Body, captions: set[int] = frozenset()) -> None:
     style = next(
         (s for s in _NUMBERED_STYLES if any(_is_numbered_heading(u, s) for u in units)), None
     )
@@ -317,7 +355,9 @@ def _split_sections(units: list[str], body: Body) -> None:
         if style is not None:
             heading = _is_numbered_heading(unit, style)
         else:
-            heading = _is_plain_heading(unit) and _paragraph_follows(units, i + 1)
+            heading = (
+                i not in captions and _is_plain_heading(unit) and _paragraph_follows(units, i + 1)
+            )
         if not heading:
             current.append(unit)
             i += 1
@@ -370,7 +410,7 @@ def _is_plain_heading(unit: str) -> bool:
         and len(unit) <= HEADING_MAX_CHARS
         and not _CLAUSE_END.search(unit)
         and len(_HAN.findall(unit)) >= 2
-        and not (unit.startswith(("(", "“", "《")) and not _is_open(unit))
+        and not _WHOLLY_ENCLOSED.match(unit)
         and not _PARAGRAPH_END.search(unit)
         and not unit.startswith(_CAPTION_STARTS)
     )

@@ -1,0 +1,170 @@
+"""One small dump per family of the format that the real-article corpus showed.
+
+The corpus (tests/corpus) measures accuracy; these cases pin each rule down on its own,
+so a change that breaks one family fails here with its name.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from app.models import Article
+from app.parsing import parse_article
+
+P1 = "近日,云溪区召开党史学习教育推进会,全面部署下一阶段工作,区委书记出席会议并讲话。"
+P2 = "会议要求,各级党组织要把学习教育同推动工作结合起来,确保取得实效,推动高质量发展。"
+TITLE = "云溪区召开经济工作会议"
+
+
+def parse(*lines: str) -> Article:
+    return parse_article("\n".join(lines) + "\n", fallback_id="case")
+
+
+def test_numbered_headings() -> None:
+    article = parse(
+        TITLE, "来源:岳阳日报", "-->", P1, "一、加强组织领导", P2, "二、注重宣传引导", P2
+    )
+    assert [s.heading for s in article.sections] == ["一、加强组织领导", "二、注重宣传引导"]
+    assert article.source == "岳阳日报"
+
+
+def test_quoted_headings() -> None:
+    article = parse(TITLE, P1, "“红色引擎”激活基层", P2, "“绿色发展”迈出新步", P2)
+    assert [s.heading for s in article.sections] == ["“红色引擎”激活基层", "“绿色发展”迈出新步"]
+
+
+def test_a_line_that_is_one_quotation_is_not_a_heading() -> None:
+    article = parse(TITLE, P1, "“不忘初心”", P2)
+    assert article.sections == ()
+
+
+@pytest.mark.parametrize(
+    ("top", "authors", "credits"),
+    [
+        (["记者", "张三", "通讯员", "李四"], ("张三", "李四"), []),
+        (["本报记者", "欧阳晓"], ("欧阳晓",), []),
+        (["作者:张三"], ("张三",), []),
+        (["□本报记者", "伍水清", "文/图"], ("伍水清",), []),
+        (
+            ["◆文/记者", "张三", "◆图/记者", "李四", "◆编辑:王五"],
+            ("张三",),
+            [("摄影", "李四"), ("编辑", "王五")],
+        ),
+    ],
+    ids=["reporter-and-correspondent", "benbao", "zuozhe", "decorated", "credit-block"],
+)
+def test_bylines_at_the_top(
+    top: list[str], authors: tuple[str, ...], credits: list[tuple[str, str]]
+) -> None:
+    article = parse(TITLE, *top, P1, P2)
+    assert article.title == TITLE
+    assert article.authors == authors
+    assert [(c.label, c.value) for c in article.credits] == credits
+    assert article.stats.paragraphs == 2
+
+
+@pytest.mark.parametrize(
+    ("lines", "authors"),
+    [
+        (["本网讯", "记者丁朝霞", "11月2号,市政府召开招商引资暨项目建设工作会议。"], ("丁朝霞",)),
+        (
+            ["本报讯(记者", "刘卓", "通讯员", "王靖博)3月14日,延长县举行重点项目开工仪式。"],
+            ("刘卓", "王靖博"),
+        ),
+        (
+            ["本报讯", "记者周发源报道", "海南自由贸易试验区建设项目集中开工签约活动日前举行。"],
+            ("周发源",),
+        ),
+        (
+            ["据新华社拉萨电(记者", "格桑边觉)记者近日从西藏自治区农业农村厅了解到有关情况。"],
+            ("格桑边觉",),
+        ),
+    ],
+    ids=["split-dateline", "bracketed", "glued-baodao", "agency"],
+)
+def test_datelines_name_authors_and_stay_in_the_first_paragraph(
+    lines: list[str], authors: tuple[str, ...]
+) -> None:
+    article = parse(TITLE, *lines, P2)
+    assert article.authors == authors
+    assert article.lead[0].text == " ".join(lines)
+    assert article.sections == ()
+
+
+def test_photo_credits_are_credits_and_their_captions_paragraphs() -> None:
+    article = parse(TITLE, P1, "会议现场", "张三", "摄", P2, "图为活动现场", "(李四", "摄)", P2)
+    assert article.authors == ()
+    assert [(c.label, c.value) for c in article.credits] == [("摄影", "张三"), ("摄影", "李四")]
+    assert [p.text for p in article.lead] == [P1, "会议现场", P2, "图为活动现场", P2]
+    assert article.sections == ()
+
+
+def test_closing_credits_and_bracketed_byline_with_organisation() -> None:
+    article = parse(
+        TITLE, P1, P2 + "(云溪区委宣传部", "张三)", "数据来源:", "云溪区统计局", "二审:赵六"
+    )
+    assert article.authors == ("张三",)
+    assert [(c.label, c.value) for c in article.credits] == [
+        ("数据来源", "云溪区统计局"),
+        ("二审", "赵六"),
+    ]
+
+
+def test_page_chrome_after_the_body_is_dropped() -> None:
+    article = parse(
+        TITLE, P1, P2, "本报记者", "李震宇", "3上一篇", "下一篇4", "收藏", "0人参与,0条评论"
+    )
+    assert article.authors == ("李震宇",)
+    assert [p.text for p in article.lead] == [P1, P2]
+
+
+def test_site_navigation_and_info_table_are_not_the_title() -> None:
+    article = parse(
+        "首页", ">", "杜集区人民政府办公室", ">", "政府会议", "信息分类:", "专题会议和其他会议",
+        "发布日期:", "2024-01-24", TITLE, "来源:杜集区人民政府", P1, P2,
+    )  # fmt: skip
+    assert (article.title, article.pretitle, article.date) == (TITLE, None, "2024-01-24")
+    assert article.source == "杜集区人民政府"
+
+
+def test_a_dump_with_no_title_has_title_null() -> None:
+    article = parse(
+        P1,
+        P2,
+        "http://www.snxww.gov.cn/2024-09/13/content_1904306.htmnullcontent_1904306.htm/enpproperty-->",
+    )
+    assert article.title is None
+    assert article.id == "1904306"
+    assert article.date is None  # the date in the URL's path is not the date field
+
+
+def test_block_author_glued_before_the_title_is_cut() -> None:
+    article = parse(
+        TITLE, P1, P2, f"丁朝霞{TITLE}http://anluyun.cjyun.org/p/20699.html/enpproperty-->"
+    )
+    assert article.title == TITLE
+    assert article.id == "case"  # /p/20699.html is not known to be an article id
+
+
+def test_block_subtitle_glued_after_the_title() -> None:
+    article = parse(
+        TITLE, "全年实施重点项目52个", "计划总投资134.12亿元", P1, P2,
+        f"content_2019.htmnullcontent_2019.htm{TITLE}全年实施重点项目52个",
+        "计划总投资134.12亿元/enpproperty-->",
+    )  # fmt: skip
+    assert article.title == TITLE
+    assert article.subtitle == "全年实施重点项目52个 计划总投资134.12亿元"
+    assert article.id == "2019"
+
+
+def test_block_with_its_articleid_glued_to_the_date() -> None:
+    article = parse(
+        "益阳：“数字”是优长", "来源：半月谈网", P1, P2,
+        "10002000331361715779562873801942682020-01-02",
+        "17:11:00.0孔德明益阳：“数字”是优长http://www.banyuetan.org/jmcs/detail/20200102/"
+        "1000200033136171577956287380194268_1.html/enpproperty-->",
+    )  # fmt: skip
+    assert article.title == "益阳：“数字”是优长"
+    assert article.date == "2020-01-02"
+    assert article.id == "1000200033136171577956287380194268"
+    assert article.source == "半月谈网"
