@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from app.parsing.bylines import (
@@ -344,7 +345,7 @@ def _take_photo_credits(units: list[str], body: Body) -> set[int]:
 _PHOTO_WORDS = frozenset({"摄", "摄影", "摄)", "摄）"})
 
 
-def _split_sections(units: list[str], body: Body, captions: set[int] = frozenset()) -> None:
+def _split_sections(units: list[str], body: Body, captions: AbstractSet[int] = frozenset()) -> None:
     style = next(
         (s for s in _NUMBERED_STYLES if any(_is_numbered_heading(u, s) for u in units)), None
     )
