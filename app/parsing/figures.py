@@ -334,11 +334,19 @@ def _qualify(
         if chinese and "两" in match["zh"] and unit_class in ("month", "day"):
             unit_class = "duration"  # 两日: 两 never names a date
         year_shaped = chinese or len(match["ar"] or "") == 4
+        high = found.value_max
+        if (
+            unit_class == "day"
+            and high is not None
+            and high <= 31
+            and text[found.start - 1] == "月"
+        ):
+            high = None  # 6月1-3日: calendar days, not a span of days
         found.kind, found.end = rules.resolve_kind(
             text,
             found.end,
             found.value,
-            found.value_max,
+            high,
             found.approx,
             unit_class,
             year_shaped,
