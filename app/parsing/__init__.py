@@ -12,7 +12,7 @@ from app.models import Article, Credit, Paragraph, Section
 from app.parsing.errors import ArticleParseError
 from app.parsing.figures import extract_figures
 from app.parsing.header import read_header
-from app.parsing.metadata import cut_block
+from app.parsing.metadata import cut_block, iso_date
 from app.parsing.normalize import (
     clean_lines,
     decode,
@@ -113,7 +113,7 @@ def _parse(raw: bytes | str, fallback_id: str | None) -> Article:
         title=_restored(restore, header.title),
         subtitle=_restored(restore, header.subtitle),
         pretitle=_restored(restore, header.pretitle),
-        date=(meta.date if meta else None) or header.date,
+        date=(meta.date if meta else None) or header.date or (body.date and iso_date(*body.date)),
         authors=tuple(dict.fromkeys(restore.text(a) for a in [*header.authors, *body.authors])),
         source=_restored(restore, header.source or body.source),
         url=restore.text(meta.url) if meta and meta.url else None,

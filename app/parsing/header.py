@@ -26,9 +26,9 @@ _SOURCE_VALUE = re.compile(
 )
 # A date line in the header: `2021-06-04`, `2021年6月4日`, `2021/06/04`, maybe labelled
 # (`发布时间:2021-06-04`), maybe with a time glued on.
-_DATE_LINE = re.compile(
+DATE_LINE = re.compile(
     r"^(?:(?:发布|更新)?(?:时间|日期)\s?:\s?)?(\d{4})[-年/.](\d{1,2})[-月/.](\d{1,2})日?"
-    r"(?:\s?\d{1,2}:\d{2}(?::\d{2})?)?$"
+    r"(?:\s?\d{1,2}:\d{2}(?::\d{2})?)?(?:\s?星期[一二三四五六日天])?$"
 )
 # The time half of a date line split at its space.
 _TIME_LINE = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?(?::\d+)?$")
@@ -110,7 +110,7 @@ def _is_source_value(line: str) -> bool:
     """The value of an empty `来源:` on the next line: an outlet's name, short, no date."""
     return bool(_SOURCE_VALUE.match(line)) or (
         len(line) <= 20
-        and not _DATE_LINE.match(line)
+        and not DATE_LINE.match(line)
         and not _SENTENCE.search(line)
         and not AUTHOR_LINE.match(line)
         and ":" not in line
@@ -124,7 +124,7 @@ def is_header_noise(line: str) -> bool:
         _HEADER_NOISE.match(line)
         or _TIME_LINE.match(line)
         or is_page_chrome(line)
-        or (_CODE_LINE.match(line) and not _DATE_LINE.match(line))
+        or (_CODE_LINE.match(line) and not DATE_LINE.match(line))
         or (_INFO_FIELD.match(line) and not _LABEL_ONLY.match(line))
     )
 
@@ -181,7 +181,7 @@ def read_header(lines: list[str], meta: MetaBlock | None) -> tuple[Header, int]:
                 value = lines[i]
                 i += 1
             header.source = header.source or value or None
-        elif date := _DATE_LINE.match(line):
+        elif date := DATE_LINE.match(line):
             header.date = header.date or iso_date(*date.groups())
         elif credit := CREDIT_LINE.match(undecorated(line)):
             if value := credit.group(2).strip():
@@ -191,6 +191,12 @@ def read_header(lines: list[str], meta: MetaBlock | None) -> tuple[Header, int]:
             if names:  # else an empty label such as `作者:`: a marker with no names
                 found, i = names
                 header.authors.extend(found)
+        elif marker_before and (repeat := _repeated_title(lines, i - 1, title_lines)):
+            # The page shows its title again under the date and source, with the
+            # pre-title above it (`15家企业` / `17种产品…名单`).
+            header.pretitle = header.pretitle or _clean_pretitle(lines[i - 1 : repeat])
+            i = repeat + 1
+            continue
         elif marker_before or _SENTENCE.search(line):
             # An unlabelled line after the header's markers, or a sentence (titles do
             # not end in 。), starts the body.
@@ -207,6 +213,18 @@ def read_header(lines: list[str], meta: MetaBlock | None) -> tuple[Header, int]:
         # title ends earlier: the lines after it are the body's first headings.
         i -= len(title_lines) - kept
     return header, i
+
+
+# How far below the header's markers the title may be shown again.
+MAX_REPEAT_GAP = 2
+
+
+def _repeated_title(lines: list[str], at: int, title_lines: list[str]) -> int | None:
+    """Index of a line within reach of ``at`` that repeats a title line, or None."""
+    for k in range(at + 1, min(at + 1 + MAX_REPEAT_GAP, len(lines))):
+        if lines[k] in title_lines:
+            return k
+    return None
 
 
 def _author_names(lines: list[str], i: int) -> tuple[tuple[str, ...], int] | None:

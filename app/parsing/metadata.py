@@ -186,9 +186,15 @@ def read_block(block: str) -> MetaBlock:
     outside = _URL_ANY.sub("\x00", block)
     date = glued_id = None
     for match in _GLUED_DATE.finditer(outside):
-        date = iso_date(*match.groups()[1:])
-        if date:
-            glued_id = match.group(1) or None
+        found = iso_date(*match.groups()[1:])
+        if not found:
+            continue
+        date = date or found
+        # Digits glued before a date that open their token are another field's
+        # (`1837362021-11-25`: Founder's articleid, then the date).
+        opens_token = match.start() == 0 or outside[match.start() - 1] in " \x00"
+        if match.group(1) and opens_token:
+            glued_id = match.group(1)
             break
     article_id = None
     for text in ([url] if url else []) + [outside]:
@@ -196,8 +202,9 @@ def read_block(block: str) -> MetaBlock:
         if found:
             article_id = found.group(1)
             break
-    if article_id is None and glued_id and url and glued_id in url:
-        # An articleid glued to the date is certain where the URL repeats it.
+    if article_id is None and glued_id:
+        # An articleid glued before the date (Founder's first two fields,
+        # `<articleid><date>`), repeated in the URL where there is one.
         article_id = glued_id
     subtitle = None
     texts = []

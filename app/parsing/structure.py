@@ -35,6 +35,9 @@ _WHOLLY_ENCLOSED = re.compile(r"^(?:“[^”]*”|\([^)]*\)|《[^》]*》)$")
 _CAPTION_NUMBER = re.compile(r"^图\s?[①-⑳0-9]{1,2}$")
 # A labelled field line: `作者:`, `来源:岳阳日报`, `编辑:张三`.
 _LABELLED_LINE = re.compile(r"^[\u4e00-\u9fff]{1,8}\s?:")
+# A source label whose value stands on the next line, and a date line after the body.
+_EMPTY_SOURCE = re.compile(rf"^(?:{SOURCE_LABELS})\s?:$")
+_TAIL_DATE = re.compile(r"^(\d{4})[-年/.](\d{1,2})[-月/.](\d{1,2})日?$")
 # A byline closing the article in round brackets: `(邓志强 易 松)`, `（记者 张三）`;
 # `【打印】` and `[关闭]` are page buttons.
 _ROUND_BRACKETED = re.compile(r"^[(（](.*)[)）]$")
@@ -84,6 +87,8 @@ class Body:
 
     lead: list[str] = field(default_factory=list)
     source: str | None = None
+    date: tuple[str, str, str] | None = None
+    """A date line standing after the body (page residue), as (year, month, day)."""
     sections: list[tuple[str, list[str]]] = field(default_factory=list)
     authors: list[str] = field(default_factory=list)
     credits: list[tuple[str, str]] = field(default_factory=list)
@@ -184,8 +189,14 @@ def dateline_names(paragraph: str) -> tuple[str, ...]:
 
 
 def _is_paragraph(unit: str) -> bool:
-    """Body text: a sentence end, or a long line with clause punctuation."""
+    """Body text: a sentence end, or a long line with clause punctuation; a field's
+    label alone (`信息来源:`) is not."""
+    if _LABEL_ALONE.match(unit):
+        return False
     return bool(_PARAGRAPH_END.search(unit)) or is_prose(unit)
+
+
+_LABEL_ALONE = re.compile(r"^[\u4e00-\u9fff]{1,8}\s?:$")
 
 
 def _take_tail(units: list[str], body: Body) -> None:
@@ -209,6 +220,11 @@ def _take_tail(units: list[str], body: Body) -> None:
             body.credits.append(("摄影", _photo_names(inner)))
         elif source := _CLOSING_SOURCE.match(line):
             body.source = body.source or source.group(1).strip()
+        elif _EMPTY_SOURCE.match(line) and k < len(tail) and len(tail[k]) <= 20:
+            body.source = body.source or tail[k]  # `信息来源:` / `内蒙古日报`
+            k += 1
+        elif date := _TAIL_DATE.match(line):
+            body.date = body.date or (date[1], date[2], date[3])
         elif (is_byline(line) or bracket) and (names := parse_names(inner)):
             body.authors.extend(names)
 
