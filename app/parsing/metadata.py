@@ -198,9 +198,9 @@ def read_block(block: str) -> MetaBlock:
             break
     article_id = None
     for text in ([url] if url else []) + [outside]:
-        found = _ARTICLE_FILE.search(text) or _CONTENT_DIR.search(text)
-        if found:
-            article_id = found.group(1)
+        named = _ARTICLE_FILE.search(text) or _CONTENT_DIR.search(text)
+        if named:
+            article_id = named.group(1)
             break
     if article_id is None and glued_id:
         # An articleid glued before the date (Founder's first two fields,
