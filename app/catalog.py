@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from app.loader import Corpus, Loaded
+from app.models import Article
 from app.search import SearchIndex
 
 
@@ -38,6 +39,16 @@ class Catalog:
             for section, index, text in item.digest.paragraphs
         )
         self.counts = _count(self.ordered)
+
+    @property
+    def primary(self) -> Article:
+        """The article served at /article."""
+        return self.corpus.primary
+
+    def get(self, id: str) -> Article | None:
+        """The article with this id (decoded on each call), or None."""
+        item = self.by_id.get(id)
+        return None if item is None else item.article
 
     def select(
         self,

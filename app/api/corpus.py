@@ -4,27 +4,24 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
 
+from app.api.articles import article_router, find_by_id
 from app.api.errors import error_responses
-from app.api.figure_filters import FigureFilters
-from app.api.routes import figure_list, section_or_404
 from app.api.schemas import (
     ArticleCounts,
     ArticlePage,
     ArticleSummary,
     CorpusStats,
-    FigureList,
     SearchHit,
     SearchPage,
-    SectionList,
     SkippedFile,
     SkippedList,
 )
 from app.catalog import Catalog
 from app.loader import Corpus, Loaded
-from app.models import Article, Section, Stats
 
 router = APIRouter()
 
@@ -38,7 +35,7 @@ DATE_PATTERN = r"^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$"
 
 def install(app: FastAPI, corpus: Corpus) -> None:
     """Index the corpus (listing order, search) and serve it."""
-    app.state.catalog = Catalog(corpus)
+    app.state.catalog = app.state.articles = Catalog(corpus)
     app.include_router(router)
 
 
@@ -50,17 +47,6 @@ def get_catalog(request: Request) -> Catalog:
 CatalogDep = Annotated[Catalog, Depends(get_catalog)]
 
 
-def get_loaded(
-    catalog: CatalogDep,
-    id: Annotated[str, Path(description="The article id.", examples=["4980"], max_length=128)],
-) -> Article:
-    item = catalog.by_id.get(id)
-    if item is None:
-        raise HTTPException(404, f"article {id!r} does not exist (see /articles)")
-    return item.article
-
-
-ItemDep = Annotated[Article, Depends(get_loaded)]
 Limit = Annotated[
     int, Query(description=f"Items per page (1-{MAX_LIMIT}).", examples=[20], ge=1, le=MAX_LIMIT)
 ]
@@ -75,9 +61,14 @@ Cursor = Annotated[
 
 
 def _page_link(request: Request, response: Response, offset: int, more: bool) -> str | None:
+    """The next page as a relative reference (path and query), also sent as ``Link``.
+
+    Never built from the request's Host header: a hostile Host cannot reach a link.
+    """
     if not more:
         return None
-    url = str(request.url.include_query_params(cursor=str(offset)))
+    query = [(k, v) for k, v in request.query_params.multi_items() if k != "cursor"]
+    url = f"{request.url.path}?{urlencode([*query, ('cursor', str(offset))])}"
     response.headers["Link"] = f'<{url}>; rel="next"'
     return url
 
@@ -103,6 +94,7 @@ def _summary(item: Loaded) -> ArticleSummary:
 @router.get(
     "/articles",
     response_model=ArticlePage,
+    operation_id="listArticles",
     summary="List articles",
     responses=error_responses(422, 500),
     tags=["corpus"],
@@ -154,6 +146,7 @@ def list_articles(
 @router.get(
     "/articles/skipped",
     response_model=SkippedList,
+    operation_id="listSkippedFiles",
     summary="Skipped files",
     responses=error_responses(500),
     tags=["corpus"],
@@ -165,71 +158,9 @@ def list_skipped(catalog: CatalogDep) -> SkippedList:
 
 
 @router.get(
-    "/articles/{id}",
-    response_model=Article,
-    summary="One article",
-    responses=error_responses(404, 422, 500),
-    tags=["corpus"],
-)
-def read_article(article: ItemDep) -> Article:
-    """The full article: metadata, lead, sections, canonical text, figures and stats."""
-    return article
-
-
-@router.get(
-    "/articles/{id}/sections",
-    response_model=SectionList,
-    summary="An article's sections",
-    responses=error_responses(404, 422, 500),
-    tags=["corpus"],
-)
-def list_sections(article: ItemDep) -> SectionList:
-    """The article's headed sections, with their paragraphs."""
-    return SectionList(items=article.sections, total=len(article.sections))
-
-
-@router.get(
-    "/articles/{id}/sections/{index}",
-    response_model=Section,
-    summary="One section of an article",
-    responses=error_responses(404, 422, 500),
-    tags=["corpus"],
-)
-def read_section(
-    article: ItemDep,
-    index: Annotated[int, Path(description="1-based section index.", examples=[1])],
-) -> Section:
-    """One section by its 1-based index."""
-    return section_or_404(article, index)
-
-
-@router.get(
-    "/articles/{id}/figures",
-    response_model=FigureList,
-    summary="An article's numeric figures",
-    responses=error_responses(404, 422, 500),
-    tags=["corpus"],
-)
-def list_figures(article: ItemDep, filters: Annotated[FigureFilters, Depends()]) -> FigureList:
-    """Every number in the body as a typed fact, filtered as on /figures."""
-    return figure_list(article, filters)
-
-
-@router.get(
-    "/articles/{id}/stats",
-    response_model=Stats,
-    summary="An article's statistics",
-    responses=error_responses(404, 422, 500),
-    tags=["corpus"],
-)
-def read_stats(article: ItemDep) -> Stats:
-    """Counts over the body, per section, and figures by kind."""
-    return article.stats
-
-
-@router.get(
     "/search",
     response_model=SearchPage,
+    operation_id="searchParagraphs",
     summary="Search paragraphs",
     responses=error_responses(422, 500),
     tags=["corpus"],
@@ -269,6 +200,7 @@ def search(
 @router.get(
     "/stats/corpus",
     response_model=CorpusStats,
+    operation_id="getCorpusStats",
     summary="Corpus statistics",
     responses=error_responses(500),
     tags=["corpus"],
@@ -283,3 +215,23 @@ def corpus_stats(catalog: CatalogDep) -> CorpusStats:
         figures_by_kind=c.figures_by_kind,
         articles_per_month=c.per_month,
     )
+
+
+# After /articles/skipped, which /articles/{id} would otherwise match.
+router.include_router(
+    article_router(
+        find_by_id,
+        path="/articles/{id}",
+        prefix="/articles/{id}",
+        operation_ids={
+            "article": "getArticleById",
+            "sections": "listArticleSections",
+            "section": "getArticleSection",
+            "figures": "listArticleFigures",
+            "figure": "getArticleFigure",
+            "stats": "getArticleStats",
+        },
+        tags=["corpus"],
+        errors=(404, 422),
+    )
+)

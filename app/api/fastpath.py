@@ -3,7 +3,8 @@
 The data never changes while the server runs, so at start-up (after the app's
 own lifespan start-up, or on the first request when a server runs no lifespan)
 the layer asks FastAPI in-process for each resource of the primary article and
-keeps the answer, compressed once per coding (see :func:`precomputed_paths`).
+keeps the answer, compressed once per coding: every path
+:func:`app.api.resources.precomputed_paths` reads from the app's own routes.
 A GET or HEAD without a query string for one of those paths is then answered
 from bytes; everything else falls through to FastAPI, and the layer gives a 200
 from there the same ETag, 304, compression and headers (one code path,
@@ -20,14 +21,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
+from urllib.parse import urlsplit
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api import errors
 from app.api.http import (
     PREFLIGHT,
-    READ_METHODS,
     Headers,
     Representation,
     common_headers,
@@ -35,26 +36,9 @@ from app.api.http import (
     not_modified_since,
     represent,
 )
-
-if TYPE_CHECKING:
-    from app.loader import Corpus
+from app.api.resources import allowed_methods, precomputed_paths
 
 log = logging.getLogger("app.api.fastpath")
-
-
-def precomputed_paths(corpus: Corpus) -> list[str]:
-    """The resources answered from bytes: every path of the primary article's routes."""
-    article = corpus.primary
-    return [
-        "/article",
-        "/sections",
-        *(f"/sections/{section.index}" for section in article.sections),
-        "/figures",
-        *(f"/figures/{figure.id}" for figure in (*article.figures, *article.slogans)),
-        "/stats",
-        "/health",
-        "/openapi.json",
-    ]
 
 
 class HttpLayer:
@@ -70,7 +54,7 @@ class HttpLayer:
         fast_path: bool = True,
     ) -> None:
         self.app = app
-        self.api = api  # the FastAPI app: its corpus names the resources to precompute
+        self.api = api  # the FastAPI app: its routes name the resources to precompute
         self.max_age = max_age
         self.last_modified = last_modified
         self.fast_path = fast_path
@@ -89,9 +73,42 @@ class HttpLayer:
             if await self.try_answer(scope, send) is not None:
                 return
         elif method == "OPTIONS":
-            await options(scope, send)
+            await self.options(scope, receive, send)
             return
         await self._fall_through(scope, receive, send)
+
+    def paths(self) -> list[str]:
+        """The resources answered from bytes, read from the app's routes."""
+        return precomputed_paths(self.api.routes, self.api.state.articles.primary)
+
+    def allow(self, scope: Scope) -> str | None:
+        """The methods the request's path allows (from the app's routes); None: no such path."""
+        return allowed_methods(self.api.routes, scope)
+
+    async def options(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """OPTIONS: the methods the resource allows, with the CORS preflight when asked.
+
+        A path no route serves falls through to FastAPI (a 404). A path a route
+        matches but whose GET is an error (a section that does not exist) gets that
+        error: what a GET would get, the query string aside.
+        """
+        allow = self.allow(scope)
+        if allow is None:
+            await self._fall_through(scope, receive, send)
+            return
+        if scope["path"] not in self.table:
+            probe = _Response()
+            await self.app(_get_scope(self.api, scope["path"]), _no_body(), probe)
+            if probe.status >= 400:
+                await _Finisher(self, scope, send).send_plain(
+                    probe.status, probe.headers, probe.body
+                )
+                return
+        headers = [(b"allow", allow.encode()), *common_headers(scope["path"])]
+        if any(name == b"access-control-request-method" for name, _ in scope["headers"]):
+            headers += PREFLIGHT
+        await send({"type": "http.response.start", "status": 204, "headers": headers})
+        await send({"type": "http.response.body", "body": b""})
 
     async def try_answer(self, scope: Scope, send: Send) -> tuple[int, int] | None:
         """Answer a GET/HEAD from the table if it can: (status, body bytes sent), else None.
@@ -140,11 +157,11 @@ class HttpLayer:
     async def _fill(self) -> None:
         if not self.fast_path:
             return
-        for path in precomputed_paths(self.api.state.corpus):
+        for path in self.paths():
             await asyncio.sleep(0)  # let requests that arrive meanwhile be served
             response = _Response()
             try:
-                await self.app(_get_scope(self.api, path), _no_body, response)
+                await self.app(_get_scope(self.api, path), _no_body(), response)
             except Exception:
                 log.exception("could not precompute %s; it will be served by FastAPI", path)
                 continue
@@ -159,8 +176,9 @@ class HttpLayer:
 
     async def _fall_through(self, scope: Scope, receive: Receive, send: Send) -> None:
         # HEAD is asked as GET so the ETag and Content-Length are the GET's; the
-        # body is dropped on the way out.
-        inner = {**scope, "method": "GET"} if scope["method"] == "HEAD" else scope
+        # body is dropped on the way out. A copy: routing rewrites its scope (a mount's
+        # root_path), and the finisher still needs the request as it came.
+        inner = {**scope, "method": "GET"} if scope["method"] == "HEAD" else {**scope}
         finisher = _Finisher(self, scope, send)
         try:
             await self.app(inner, receive, finisher)
@@ -202,27 +220,31 @@ async def answer(representation: Representation, scope: Scope, send: Send) -> tu
     return 200, len(body)
 
 
-async def options(scope: Scope, send: Send) -> None:
-    """OPTIONS: CORS preflight (GET and HEAD only) or the methods every resource allows."""
-    headers = [(b"allow", READ_METHODS.encode()), *common_headers(scope["path"])]
-    if any(name == b"access-control-request-method" for name, _ in scope["headers"]):
-        headers += PREFLIGHT
-    await send({"type": "http.response.start", "status": 204, "headers": headers})
-    await send({"type": "http.response.body", "body": b""})
+def finish_headers(status: int, headers: Headers, path: str, allow: str | None) -> Headers:
+    """Headers of a response that is not a precomputable 200 (errors, redirects, 206...).
 
-
-def finish_headers(status: int, headers: Headers, path: str) -> Headers:
-    """Headers of a response that is not a precomputable 200 (errors, redirects, 206...)."""
+    ``allow`` is what the path's routes allow: the ``Allow`` of a 405.
+    """
     names = {name for name, _ in headers}
-    result = [(k, v) for k, v in headers if k != b"allow"]
-    if status == 405 or b"allow" in names:
-        result.append(
-            (b"allow", READ_METHODS.encode() if status == 405 else dict(headers)[b"allow"])
-        )
+    result = [(k, _relative(v) if k == b"location" else v) for k, v in headers if k != b"allow"]
+    if status == 405 and allow is not None:
+        result.append((b"allow", allow.encode()))
+    elif b"allow" in names:
+        result.append((b"allow", dict(headers)[b"allow"]))
     if status >= 400 and b"cache-control" not in names:
         result.append((b"cache-control", b"no-store"))
     result += [(k, v) for k, v in common_headers(path) if k not in names]
     return result
+
+
+def _relative(location: bytes) -> bytes:
+    """A redirect's target as a relative reference: Starlette builds it from the Host
+    header, which the client chose (`Host: evil.example` must not come back)."""
+    parts = urlsplit(location.decode("latin-1"))
+    if not parts.scheme and not parts.netloc:
+        return location
+    path = parts.path or "/"
+    return (f"{path}?{parts.query}" if parts.query else path).encode("latin-1")
 
 
 @dataclass(slots=True)
@@ -247,7 +269,8 @@ class _Finisher:
             lengths = [v for k, v in self.headers if k == b"content-length"]
             self.buffering = self.status == 200 and bool(lengths)
             if not self.buffering:
-                headers = finish_headers(self.status, self.headers, self.scope["path"])
+                allow = self.layer.allow(self.scope) if self.status == 405 else None
+                headers = finish_headers(self.status, self.headers, self.scope["path"], allow)
                 await self.send({**message, "headers": headers})
             return
         if message["type"] != "http.response.body":
@@ -291,8 +314,23 @@ class _Response:
             self.body += message.get("body", b"")
 
 
-async def _no_body() -> Message:
-    return {"type": "http.request", "body": b"", "more_body": False}
+def _no_body() -> Receive:
+    """An in-process request's ``receive``: an empty body, then no disconnect ever.
+
+    A streamed answer (a static file) listens for a disconnect until it is done; a
+    ``receive`` that kept answering at once would keep it from ever being done.
+    """
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await asyncio.Event().wait()  # cancelled when the answer is complete
+        raise AssertionError("unreachable")
+
+    return receive
 
 
 def _get_scope(api: Any, path: str) -> Scope:

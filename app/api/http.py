@@ -36,7 +36,6 @@ COMPRESSIBLE = (
     b"application/javascript",
 )
 
-READ_METHODS = "GET, HEAD, OPTIONS"
 # Plain API responses load nothing, and no page may frame them.
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
 # /docs and /redoc load their self-hosted assets from this origin. Their inline

@@ -117,7 +117,7 @@ class ArticleSummary(_Frozen):
     counts: ArticleCounts = Field(description="Sizes of the body.")
 
 
-NEXT_EXAMPLE = "http://127.0.0.1:8000/articles?limit=20&cursor=20"
+NEXT_EXAMPLE = "/articles?limit=20&cursor=20"
 
 
 class ArticlePage(_Frozen):
@@ -128,7 +128,8 @@ class ArticlePage(_Frozen):
         examples=[[{"id": "4980", "title": "传承红色基因 凝聚奋进力量", "counts": {}}]],
     )
     next: str | None = Field(
-        description="URL of the next page (also in the `Link` header); null on the last page.",
+        description="The next page as a relative reference (path and query, resolved "
+        "against this page's URL; also in the `Link` header); null on the last page.",
         examples=[NEXT_EXAMPLE],
     )
     total: int = Field(description="Articles matching the filters.", examples=[1], ge=0)
@@ -160,8 +161,9 @@ class SearchPage(_Frozen):
         examples=[[{"article_id": "4980", "section": 1, "paragraph": 3, "highlights": [[6, 8]]}]],
     )
     next: str | None = Field(
-        description="URL of the next page (also in the `Link` header); null on the last page.",
-        examples=["http://127.0.0.1:8000/search?q=党史&cursor=20"],
+        description="The next page as a relative reference (path and query, resolved "
+        "against this page's URL; also in the `Link` header); null on the last page.",
+        examples=["/search?q=%E5%85%9A%E5%8F%B2&cursor=20"],
     )
 
 

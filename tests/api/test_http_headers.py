@@ -9,8 +9,8 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
+from app.api.articles import find_primary
 from app.api.http import API_CSP, INLINE_SCRIPT
-from app.api.routes import get_article
 from app.config import Settings
 from app.main import create_app
 from app.models import Article
@@ -68,7 +68,7 @@ def _boom() -> Article:
 @pytest.mark.parametrize("method", ["GET", "HEAD"])
 def test_a_500_leaks_nothing(method: str) -> None:
     app = create_app(Settings(data=DATA))
-    app.dependency_overrides[get_article] = _boom
+    app.dependency_overrides[find_primary] = _boom
     with TestClient(app, raise_server_exceptions=False) as client:
         for path in ("/article", "/sections/1", "/stats?x=1"):
             response = client.request(method, path)
@@ -152,3 +152,54 @@ def test_json_is_utf8_unescaped_without_bom(client: TestClient) -> None:
         assert not response.content.startswith(b"\xef\xbb\xbf")
         assert "传承红色基因".encode() in response.content
         assert b"\\u" not in response.content
+
+
+@pytest.mark.parametrize("path", ["/nope", "/sections/9", "/articles/nope", "/docs-assets/x.js"])
+def test_options_on_a_path_that_does_not_exist_is_404(client: TestClient, path: str) -> None:
+    assert_problem(client.options(path), 404)
+
+
+@pytest.mark.parametrize("path", ["/articles/4980/figures/1", "/docs-assets/swagger-ui.css"])
+def test_options_and_405_allow_what_the_routes_allow(client: TestClient, path: str) -> None:
+    assert client.options(path).headers["allow"] == "GET, HEAD, OPTIONS"
+    assert client.delete(path).headers["allow"] == "GET, HEAD, OPTIONS"
+
+
+def test_a_new_get_route_is_precomputed_and_allowed_with_no_other_edit() -> None:
+    """The fast path and Allow read the app's routes: nothing else lists them."""
+    app = create_app(Settings(data=DATA))
+
+    @app.get("/extra")
+    def extra() -> dict[str, str]:
+        return {"hello": "world"}
+
+    @app.post("/extra")
+    def post_extra() -> dict[str, str]:
+        return {}
+
+    with TestClient(app) as client:
+        assert client.get("/extra").json() == {"hello": "world"}
+        assert "/extra" in client.portal.call(_warm_table, app)  # type: ignore[union-attr]
+        assert client.options("/extra").headers["allow"] == "GET, HEAD, POST, OPTIONS"
+
+
+async def _warm_table(app: object) -> set[str]:
+    layer = app.http_layer  # type: ignore[attr-defined]
+    await layer.wait_warm()
+    return set(layer.table)
+
+
+def test_a_hostile_host_header_reaches_no_link(client: TestClient) -> None:
+    """Location, Link and `next` are relative references, never built from Host."""
+    evil = {"host": "evil.example"}
+    redirect = client.get("/article/", headers=evil, follow_redirects=False)
+    assert redirect.status_code == 307
+    assert redirect.headers["location"] == "/article"
+    page = client.get("/search", params={"q": "党", "limit": 1}, headers=evil)
+    assert page.status_code == 200
+    next_ = page.json()["next"]
+    assert next_.startswith("/search?")
+    assert page.headers["link"] == f'<{next_}>; rel="next"'
+    for response in (redirect, page):
+        assert "evil.example" not in str(response.headers)
+        assert b"evil.example" not in response.content
