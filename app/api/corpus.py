@@ -1,5 +1,5 @@
 """The whole corpus: /articles (paged, filtered), one article's resources, /search,
-/stats/corpus and /articles/skipped."""
+/stats/corpus, /articles/skipped and /health."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from app.api.schemas import (
     ArticlePage,
     ArticleSummary,
     CorpusStats,
+    Health,
     SearchHit,
     SearchPage,
     SkippedFile,
@@ -214,6 +215,25 @@ def corpus_stats(catalog: CatalogDep) -> CorpusStats:
         characters=c.characters,
         figures_by_kind=c.figures_by_kind,
         articles_per_month=c.per_month,
+    )
+
+
+@router.get(
+    "/health",
+    response_model=Health,
+    summary="Health",
+    operation_id="getHealth",
+    responses=error_responses(500),
+    tags=["service"],
+)
+def health(catalog: CatalogDep) -> Health:
+    """Liveness, and how many files were loaded and skipped."""
+    corpus = catalog.corpus
+    return Health(
+        status="ok",
+        loaded=len(corpus.articles),
+        skipped=len(corpus.skipped),
+        primary=corpus.primary.id,
     )
 
 
