@@ -217,6 +217,9 @@ _STOP_TEXT = (
     "提供 投入 参观 接受 走访 自发 坚守 奔赴 下沉 来自 同时"
 )
 _STOP_WORDS = frozenset(_STOP_TEXT.split())
+# A locative or time word closing the run is not part of the noun: 14个交易日当中, 交易日内,
+# 连续两个跌停后 (a two-character run such as 高中 or 村里 is left whole).
+_LOCATIVE_END = re.compile(r"(?:当中|之中|之内|以来|期间|内|里|后|中)\Z")
 MAX_NOUN_AFTER = 6
 """A noun after the unit longer than this is a run-on clause, not a noun: give None."""
 
@@ -259,7 +262,8 @@ def noun_after(text: str, pos: int) -> str | None:
     else:
         if end < len(text):
             return None  # ran past the length limit
-    return text[pos:end] if end > pos else None
+    noun = _LOCATIVE_END.sub("", text[pos:end]) if end - pos > 2 else text[pos:end]
+    return noun or None
 
 
 def noun_before(text: str, pos: int) -> str | None:

@@ -73,6 +73,12 @@ def test_noun_stops_at_function_words_and_verbs() -> None:
     assert nouns == ["党员干部", "职工", None]
 
 
+def test_noun_leaves_out_a_closing_locative() -> None:
+    """14个交易日当中 counts 交易日; a two-character noun such as 高中 stays whole."""
+    nouns = [f.noun for f in one("短短14个交易日当中,连续两个跌停后,全县有3所高中。")[0]]
+    assert nouns == ["交易日", "跌停", "高中"]
+
+
 def test_noun_is_none_rather_than_a_clause() -> None:
     (figure,) = one("七八个人围坐一起。")[0]
     assert (figure.value, figure.value_max, figure.noun) == (7, 8, None)
