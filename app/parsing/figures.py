@@ -119,7 +119,9 @@ _LATE_MULTIPLIER = re.compile(r"万亿|千亿|百亿|千万|百万|亿|万")
 # An Arabic number with a leading zero is a code (0730, 01班), never a quantity; 0.5 is not.
 _LEADING_ZERO = re.compile(r"[0０][0-9０-９]")
 # A 届 shortly before a 次 makes it a session's number: 市委八届四次全体会议, 十四届人大二次会议.
-_SESSION = re.compile(r"届[^，,。；;、]{0,8}\Z")
+# The gap is a short body's name (人大, 全国人大, 市委), not a clause: 本届政府已召开3次会议
+# counts meetings.
+_SESSION = re.compile(r"届[^，,。；;、开了召举行已]{0,4}\Z")
 # Characters whose presence makes a Chinese numeral a real number: digits and 十 (十年);
 # a bare 百, 千, 万 is an idiom (百年征程, 千家万户) unless marked.
 _COUNTING_CHARS = frozenset(DIGITS) | {"十"}
