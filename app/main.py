@@ -12,6 +12,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from app.api import corpus as corpus_api
 from app.api import docs, errors
 from app.api.accesslog import AccessLogMiddleware
+from app.api.components import link_components
 from app.api.fastpath import HttpLayer
 from app.api.routes import router
 from app.config import Settings
@@ -44,6 +45,12 @@ class ArticleAPI(FastAPI):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await (self.front or self.core)(scope, receive, send)
+
+    def openapi(self) -> dict[str, Any]:
+        """FastAPI's document, with the shared enum components the models refer to."""
+        if self.openapi_schema is None:
+            self.openapi_schema = link_components(super().openapi())
+        return self.openapi_schema
 
 
 def create_app(settings: Settings | None = None) -> ArticleAPI:

@@ -7,9 +7,9 @@ Every field carries a description and an example: both show on /docs.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 FigureKind = Literal[
     "count",
@@ -25,6 +25,23 @@ FigureKind = Literal[
 """The figure taxonomy; see ``app/parsing/figures.py`` for how each is decided."""
 
 Bound = Literal["lower", "upper"]
+
+
+def _component(name: str) -> WithJsonSchema:
+    """The schema of a value that is one of the shared enum components.
+
+    It only names the component: :mod:`app.api.components` makes the components
+    (values, readable member names) from these Literals and the parser's unit table
+    (the parser imports this module, so this module cannot import its tables), and
+    turns each ``x-component`` into a ``$ref`` to it.
+    """
+    return WithJsonSchema({"x-component": name})
+
+
+# The types of Figure's fields as the schema names them; validated as the Literals are.
+FigureKindField = Annotated[FigureKind, _component("FigureKind")]
+BoundField = Annotated[Bound, _component("Bound")]
+FigureUnitField = Annotated[str, _component("FigureUnit")]
 
 
 class _Frozen(BaseModel):
@@ -185,7 +202,7 @@ class Figure(_Frozen):
         description="Upper end of a range such as `7—9个`; null when the figure is not a range.",
         examples=[None],
     )
-    unit: str | None = Field(
+    unit: FigureUnitField | None = Field(
         description="Measure word or currency (个, 名, 件, 次, 年, 元, %, …); null when none.",
         examples=["元"],
     )
@@ -198,12 +215,12 @@ class Figure(_Frozen):
         description="True when the text marks the number as inexact (余, 多, 近, 约, 左右, 来…).",
         examples=[False],
     )
-    bound: Bound | None = Field(
+    bound: BoundField | None = Field(
         description="`lower` when the true value is at least this (余, 多, 以上, 超过), "
         "`upper` when at most (近, 不足, 以内); null otherwise.",
         examples=[None],
     )
-    kind: FigureKind = Field(
+    kind: FigureKindField = Field(
         description="count, money, percent, duration, anniversary, date, measure, number "
         "(a bare number), or slogan (a formula such as “四个意识”, not a quantity; only "
         "listed when asked for).",

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Query
 from fastapi.exceptions import RequestValidationError
 
-from app.models import Article, Figure, FigureKind
+from app.models import Article, Figure, FigureKindField, FigureUnitField
 from app.parsing.figure_rules import UNITS
 from app.parsing.slogans import SLOGAN_UNITS
 
@@ -21,19 +21,18 @@ class FigureFilters:
     """Query parameters that narrow a figure list; None means "any"."""
 
     kind: Annotated[
-        FigureKind | None,
+        FigureKindField | None,
         Query(
             description="Only this kind; `slogan` lists the formula slogans instead.",
             examples=["count"],
         ),
     ] = None
     unit: Annotated[
-        str | None,
+        FigureUnitField | None,
         Query(
             description="Only this unit (个, 元, %…); one of the units the extractor knows, "
             "else 422.",
             examples=["个"],
-            json_schema_extra={"enum": list(KNOWN_UNITS)},
         ),
     ] = None
     section: Annotated[
