@@ -103,6 +103,9 @@ def _parse(raw: bytes | str, fallback_id: str | None) -> Article:
         raise ArticleParseError(
             f"the body has fewer than {MIN_BODY_HAN} Chinese characters: not an article dump"
         )
+    authors = tuple(dict.fromkeys(restore.text(a) for a in [*header.authors, *body.authors]))
+    if header.title_from_block and set((header.title or "").split()) <= set(authors):
+        header.title = None  # the block's author field (`麻向阳 武清远`), not a title
     located = [(None, p) for p in lead] + [(s.index, p) for s in sections for p in s.paragraphs]
     figures, slogans = extract_figures(canonical, located)
     article_id = (meta.article_id if meta else None) or fallback_id
@@ -114,7 +117,7 @@ def _parse(raw: bytes | str, fallback_id: str | None) -> Article:
         subtitle=_restored(restore, header.subtitle),
         pretitle=_restored(restore, header.pretitle),
         date=(meta.date if meta else None) or header.date or (body.date and iso_date(*body.date)),
-        authors=tuple(dict.fromkeys(restore.text(a) for a in [*header.authors, *body.authors])),
+        authors=authors,
         source=_restored(restore, header.source or body.source),
         url=restore.text(meta.url) if meta and meta.url else None,
         credits=tuple(

@@ -35,7 +35,7 @@ _TIME_LINE = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?(?::\d+)?$")
 # Page chrome in the header: hit counters, font-size switches, breadcrumb parts,
 # bracketed buttons such as 【打印】.
 _HEADER_NOISE = re.compile(
-    r"^(?:(?:浏览|点击|阅读|访问)(?:次数|量)?\s?:?\s?\d*|【?字[号体]\s?:?.*|[大中小]】?|"
+    r"^(?:(?:浏览|点击|阅读|访问)(?:次数|量)?\s?:?\s?\d*|【?字[号体]\s?:?.*|[\[【]?[大中小][\]】]?|"
     r"当前位置\s?:?.*|您现在的位置\s?:?.*|首页|[>»›]+|【[^】]{1,6}】|分享到\s?:?|\d+)$"
 )
 # A subtitle line starts with a dash run: `——云溪区扎实推进党史学习教育纪实`.
@@ -61,6 +61,8 @@ class Header:
     date: str | None = None
     authors: list[str] = field(default_factory=list)
     credits: list[tuple[str, str]] = field(default_factory=list)
+    title_from_block: bool = False
+    """The header shows no title: ``title`` is the block's longest text value."""
 
 
 # A field label with its value on the next line (`信息分类:`, `号:`): info tables of
@@ -247,6 +249,7 @@ def _assign_titles(header: Header, title_lines: list[str], meta: MetaBlock | Non
         matched = [k for k, line in enumerate(title_lines) if line.replace(" ", "") in compact]
         pre = title_lines[: matched[0]] if matched else []
         header.title = meta_title
+        header.title_from_block = not title_lines
         header.pretitle = _clean_pretitle(pre)
         kept = matched[-1] + 1 if matched else len(title_lines)
         # Header lines right after the title that the block holds as another value

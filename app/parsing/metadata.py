@@ -60,7 +60,7 @@ _TEXT_RUN = re.compile(
 # What the lines of a block show, one at least per block: a date, a time, a URL, an
 # article file name, `null` (an empty field's residue), or a long digit run (ids).
 _SIGNAL = re.compile(
-    r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}:\d{2}:\d{2}|https?://|content_\d|c_?\d+\.s?html?|null|^\d{4,}"
+    r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}:\d{2}:\d{2}|https?://|content_\d|c_?\d+\.s?html?|null|^\d{4,}(?![年月日\d])"
 )
 # A block line that starts with text glued to a field (`农民采收…黑木耳http://…`).
 _VALUE_START = re.compile(r"^[\u4e00-\u9fff“][^\s]*?(?:https?://|content_|\d{4,})")
