@@ -94,7 +94,7 @@ _HAN_1 = re.compile(r"^[\u4e00-\u9fff]$")
 _SEPARATORS = re.compile(r"[\s,、/;]+|:")
 
 # Labels of a source line (`来源:云溪新闻网`), in the header or closing the body.
-SOURCE_LABELS = "来源|稿源|信息来源|新闻来源|文章来源"
+SOURCE_LABELS = "来源|稿源|稿件来源|信息来源|新闻来源|文章来源|本文来源"
 
 # Credit lines: a label and a colon, then the value (`数据来源:市统计局`). They are
 # metadata: not body text and not authors.
@@ -121,7 +121,10 @@ _NAME_THEN_ROLE = re.compile(r"([\u4e00-\u9fff]{2,4})\s?/\s?([文图])(?![\u4e00
 _ROLE_PAIR = re.compile(r"[文图]\s?/\s?[文图]|文图|图文")
 # A photo credit: a label that says so first (`图/记者 李四`, `摄影:李四`) or `摄` last
 # (`(张三 摄)`, `张三摄`). Photographers are credited, not authors.
-_PHOTO_CREDIT = re.compile(r"^[(（]?\s?(?:图|摄影|摄|图片)\s?[/:：]|(?<!报道)(?:摄|摄影)\s?[)）]?$")
+_PHOTO_CREDIT = re.compile(
+    r"^[(（]?\s?(?:图|摄影|摄|图片)\s?[/:：]|(?<!报道)(?:摄|摄影)\s?[)）]?$"
+    r"|(?:^|[\s:：])摄影(?:\s|$)"  # `作者: 摄影 记者 冯玉坤`
+)
 
 
 def is_photo_credit(text: str) -> bool:
