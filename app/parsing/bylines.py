@@ -72,7 +72,7 @@ AUTHOR_LINE = re.compile(
     r"^[□■◆◇●○★☆▲△▼▽◎※ ]*(?:(?:"
     + "|".join(re.escape(label) for label in AUTHOR_LABELS if len(label) > 1)
     + r"|[\u4e00-\u9fff]{1,10}?(?:记者|通讯员|评论员))"
-    r"(?:[:]|(?=\s)|$)|[文图摄]\s?[/:])"
+    r"(?:[:︱|]|(?=\s)|$)|[文图摄]\s?[/:])"
 )
 # An outlet's or desk's role label before names: `晚报记者`, `半月谈记者`, `新京报记者`.
 _ROLE_TOKEN = re.compile(r"^[\u4e00-\u9fff]{0,10}(?:记者|通讯员|评论员|实习生)$")
@@ -132,6 +132,10 @@ def is_photo_credit(text: str) -> bool:
     return bool(_PHOTO_CREDIT.search(undecorated(text).strip()))
 
 
+# A vertical bar some sites print between a label and its value.
+_BAR_AFTER_LABEL = re.compile(r"(?<=^[\u4e00-\u9fff]{2})\s?[︱|]\s?")
+
+
 def parse_names(text: str) -> tuple[str, ...] | None:
     """Names in a byline such as ``记者 张三 通讯员 易 松``; None if it is not a byline.
 
@@ -141,6 +145,7 @@ def parse_names(text: str) -> tuple[str, ...] | None:
     text = undecorated(text.strip())
     text = _NAME_THEN_ROLE.sub(lambda m: m.group(1) if m.group(2) == "文" else "", text)
     text = _ROLE_PAIR.sub(" ", text)
+    text = _BAR_AFTER_LABEL.sub(":", text, count=1)  # `作者︱春春` is `作者:春春`
     label, colon, _ = text.partition(":")
     if colon and label.strip() not in AUTHOR_LABELS:
         return None  # `来源:岳阳日报`, `编辑:张三`: a labelled field, not a byline

@@ -35,6 +35,8 @@ _WHOLLY_ENCLOSED = re.compile(r"^(?:“[^”]*”|\([^)]*\)|《[^》]*》)$")
 _CAPTION_NUMBER = re.compile(r"^图\s?[①-⑳0-9]{1,2}$")
 # A labelled field line: `作者:`, `来源:岳阳日报`, `编辑:张三`.
 _LABELLED_LINE = re.compile(r"^[\u4e00-\u9fff]{1,8}\s?:")
+# A byline label glued to the end of the last sentence, its names on the next lines.
+_GLUED_LABEL_END = re.compile(r"[。！？!?”)）]\s?((?:本报|特约|见习)?(?:记者|通讯员))$")
 # A source label whose value stands on the next line, and a date line after the body.
 _EMPTY_SOURCE = re.compile(rf"^(?:{SOURCE_LABELS})\s?:$")
 _TAIL_DATE = re.compile(r"^(\d{4})[-年/.](\d{1,2})[-月/.](\d{1,2})日?$")
@@ -205,6 +207,11 @@ def _take_tail(units: list[str], body: Body) -> None:
     last = max((k for k, u in enumerate(units) if _is_paragraph(u)), default=len(units) - 1)
     tail = units[last + 1 :]
     del units[last + 1 :]
+    glued = _GLUED_LABEL_END.search(units[last]) if units and last >= 0 else None
+    if glued and tail and is_name_fragment(tail[0]):
+        # `…公厕。记者` / `边城雨`: the byline's label was glued to the last sentence.
+        units[last] = units[last][: glued.start(1)].rstrip()
+        tail.insert(0, glued.group(1))
     k = 0
     while k < len(tail):
         line = undecorated(tail[k])
