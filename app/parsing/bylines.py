@@ -91,7 +91,7 @@ _ORGANISATION = re.compile(
 _NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]{1,6}[·•][\u4e00-\u9fff]{1,6}$")
 _HAN_1 = re.compile(r"^[\u4e00-\u9fff]$")
 # Name separators inside a byline.
-_SEPARATORS = re.compile(r"[\s,、/;]+|:")
+_SEPARATORS = re.compile(r"[\s,、/;|｜]+|:")
 
 # Labels of a source line (`来源:云溪新闻网`), in the header or closing the body.
 SOURCE_LABELS = "来源|稿源|稿件来源|信息来源|新闻来源|文章来源|本文来源"
@@ -167,6 +167,8 @@ def parse_names(text: str) -> tuple[str, ...] | None:
             return None
         if _ROLE_TOKEN.match(token):
             continue
+        if token.endswith("讯") and names:
+            break  # `□晚报记者 马治卫 本报讯`: the dateline after the byline
         token = _GLUED_ROLE.sub("", token)
         if token in _BYLINE_TAIL_WORDS or (len(token) > 4 and _ORGANISATION.match(token)):
             continue

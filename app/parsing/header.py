@@ -27,8 +27,8 @@ _SOURCE_VALUE = re.compile(
 # A date line in the header: `2021-06-04`, `2021年6月4日`, `2021/06/04`, maybe labelled
 # (`发布时间:2021-06-04`), maybe with a time glued on.
 DATE_LINE = re.compile(
-    r"^(?:(?:发布|更新)?(?:时间|日期)\s?:\s?)?(\d{4})[-年/.](\d{1,2})[-月/.](\d{1,2})日?"
-    r"(?:\s?\d{1,2}:\d{2}(?::\d{2})?)?(?:\s?星期[一二三四五六日天])?$"
+    r"^(?:[\u4e00-\u9fff]{0,4}(?:时间|日期)\s?:\s?\[?)?(\d{4})[-年/.](\d{1,2})[-月/.](\d{1,2})日?"
+    r"(?:\s?\d{1,2}:\d{2}(?::\d{2})?)?(?:\s?星期[一二三四五六日天])?\]?$"
 )
 # The time half of a date line split at its space.
 _TIME_LINE = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?(?::\d+)?$")
@@ -77,16 +77,19 @@ _DATE_LABEL = re.compile(r"^(?:发布|更新)?(?:时间|日期)\s?:$")
 # A paper's masthead or an edition's split date above the title (`温岭日报`, `年`,
 # `星期`): the page, not the article.
 _MASTHEAD = re.compile(
-    r"^(?:[\u4e00-\u9fff]{2,8}(?:日报|晚报|早报|商报|都市报)(?:\s[\u4e00-\u9fff]{2,4})?"
-    r"|[\u4e00-\u9fff]{2,10}频道|[年月日]|星期[一二三四五六日天]?|[()（）\[\]【】])$"
+    r"^(?:[\u4e00-\u9fff]{1,8}(?:日报|晚报|早报|商报|都市报)(?:\s[\u4e00-\u9fff]{2,4})?"
+    r"|[\u4e00-\u9fff]{2,10}频道|[\u4e00-\u9fff]{1,3}网|[年月日]|星期[一二三四五六日天]?"
+    r"|[()（）\[\]【】])$"
 )
 
 
+# A separator standing alone: `|`, `｜`, `/`, `·`.
+_SEPARATOR = re.compile(r"^[|｜/·•]+$")
 # A breadcrumb: `当前位置:首页>政府动态`, `您现在的位置:…`, or a lone `>` between items.
 _BREADCRUMB = re.compile(r"^(?:当前位置|您现在的位置|您的位置|现在位置)|^[>›»]+$|\S>\S")
 # Info-table fields of government portals, with their value on the same line.
 _INFO_FIELD = re.compile(
-    r"^(?:分类|栏目|信息分类|内容分类|主题分类|索引号|文号|发文机关|发布机构|所属机构|生成日期|"
+    r"^(?:分类|栏目|版次|版名|信息分类|内容分类|主题分类|索引号|文号|发文机关|发布机构|所属机构|生成日期|"
     r"成文日期|公开方式|公开范围|有效性|关键词|关键字|信息名称|体裁分类)\s?:"
 )
 # A code in the header: an index number, a document number (`003087762/202401-00007`).
@@ -156,6 +159,12 @@ def read_header(lines: list[str], meta: MetaBlock | None) -> tuple[Header, int]:
             continue  # `发布日期:` with the date on the next line, or none at all
         if _MASTHEAD.match(line):
             continue
+        if _SEPARATOR.match(line):
+            # `书记市长这一周` / `|` / `奋马扬鞭…`: a separator inside the title is the
+            # title's; one between header fields (`…07:48` / `|` / `来源:…`) is not.
+            if title_lines and not marker_before:
+                title_lines.append(line)
+            continue
         if (
             _LABEL_ONLY.match(line)
             and not _KNOWN_LABEL.match(line)
@@ -209,6 +218,8 @@ def read_header(lines: list[str], meta: MetaBlock | None) -> tuple[Header, int]:
                 title_lines.append(line)
             continue
         marker_before = bool(title_lines)  # every branch above but the title line is a marker
+    while title_lines and _SEPARATOR.match(title_lines[-1]):
+        title_lines.pop()
     kept = _assign_titles(header, title_lines, meta)
     if not marker_before and kept < len(title_lines):
         # No subtitle, source or author line closed the header, and the metadata

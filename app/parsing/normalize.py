@@ -182,9 +182,19 @@ SHORT_PROSE_MIN_CHARS = 10
 _SENTENCE_END = re.compile(r"[。!?！？][”’」』)]*$")
 
 
+# The first line of a dump that reads like a title: no sentence end inside it and no
+# clause or sentence punctuation at its end (a closing quote after a word is fine).
+_LONG_TITLE = re.compile(r"^[^。！？!?]{10,90}[^。！？!?…,，、;；:：.]$")
+
+
 def find_prose_start(lines: list[str]) -> int | None:
     """Index of the first prose line, or None when there is none."""
     found = next((i for i, line in enumerate(lines) if is_prose(line)), None)
+    if found == 0 and len(lines) > 1 and _LONG_TITLE.match(lines[0]):
+        # A long title with commas inside (`…强调:锚定目标…,持续…,奋力实现“开门红”`)
+        # looks like prose, but a paragraph's line does not end without punctuation
+        # right before another paragraph.
+        found = next((i for i, line in enumerate(lines[1:], 1) if is_prose(line)), None)
     if found is None:
         found = next(
             (
@@ -209,7 +219,8 @@ _PAGE_CHROME = re.compile(
     r"|.{0,30}(?:>>|»).{0,30}"
     r"|.{0,30}(?:转载|版权所有|原文链接|本文链接|本文地址).{0,80}"
     r"|(?:文字大小|字号|字体)\s?[:：]?.{0,10}|放大|缩小|默认|推荐|朗读|更多功能|更多"
-    r"|【?第?\s?[A-Z]?\d{1,5}\s?版\s?[:：].{0,20}|当前版\s?[:：].{0,10}"
+    r"|【?第?\s?[A-Z]?[\d一二三四五六七八九十]{1,5}\s?版\s?[:：].{0,20}|当前版\s?[:：].{0,10}"
+    r"|本版新闻列表|版面导读|>.{0,20}编印"
     r"|.{0,10}(?:数字报纸|数字报|电子报|电子版)|通版阅读.{0,10}|展开通版|收缩通版"
     r"|本文所在版面.{0,30}|.{0,20}近期报纸查看|\d*(?:上一版|下一版)\d*|标题导航|版面导航.{0,40}"
     r"|返回(?:首页|目录|列表|顶部)?|【?(?:打印|关闭|纠错|收藏|打印本稿|打印正文|发表评论)[^】]{0,4}】?)$"

@@ -37,6 +37,8 @@ _CAPTION_NUMBER = re.compile(r"^图\s?[①-⑳0-9]{1,2}$")
 _LABELLED_LINE = re.compile(r"^[\u4e00-\u9fff]{1,8}\s?:")
 # A byline label glued to the end of the last sentence, its names on the next lines.
 _GLUED_LABEL_END = re.compile(r"[。！？!?”)）]\s?((?:本报|特约|见习)?(?:记者|通讯员))$")
+# A page's metadata label left with no value (`时间:`, `作者:`): not body text.
+_EMPTY_FIELD = re.compile(r"^(?:(?:发布|更新)?(?:时间|日期)|作者|编辑)\s?:$")
 # A source label whose value stands on the next line, and a date line after the body.
 _EMPTY_SOURCE = re.compile(rf"^(?:{SOURCE_LABELS})\s?:$")
 _TAIL_DATE = re.compile(r"^(\d{4})[-年/.](\d{1,2})[-月/.](\d{1,2})日?$")
@@ -106,7 +108,7 @@ def read_body(lines: list[str]) -> Body:
         credit = CREDIT_LINE.match(_BRACKETED_LINE.sub(r"\1", line))
         i += 1
         if not credit:
-            if not is_page_chrome(line):
+            if not is_page_chrome(line) and not _EMPTY_FIELD.match(line):
                 content.append(lines[i - 1])
             continue
         value = [credit.group(2).strip()]
@@ -118,7 +120,7 @@ def read_body(lines: list[str]) -> Body:
             i += 1
         if joined := " ".join(v for v in value if v):
             body.credits.append((credit.group(1), joined))
-    units = join_fragments(_join_datelines(content))
+    units = join_fragments(_join_datelines(content, body.authors))
     while units and units[-1] in END_MARKS:
         units.pop()  # `(完)`: the end of the article, not a paragraph
     _take_tail(units, body)
@@ -133,14 +135,20 @@ def read_body(lines: list[str]) -> Body:
 
 
 # A dateline opens the first paragraph: `本报讯`, `本网讯`, `泸溪融媒3月29日讯`, an agency's
-# `新华社拉萨电(`, then the byline in brackets or after a space (`本网讯 记者丁朝霞 11月2号,…`).
+# `新华社拉萨电(`, an outlet's `红安网消息`, then the byline in brackets or after a space (`本网讯 记者丁朝霞 11月2号,…`).
 # 通讯员 and 资讯 are words, not datelines.
 DATELINE_START = re.compile(
-    r"^[^\s,，。:：;；()（）“”]{0,16}?(?:(?<![通资])讯(?![员录社息])|(?<=社)[^\s,，。()（）]{0,6}电(?=\s?[(（]))"
+    r"^[^\s,，。:：;；()（）“”]{0,16}?(?:(?<![通资])讯(?![员录社息])|(?<=社)[^\s,，。()（）]{0,6}电(?=\s?[(（])"
+    r"|(?<=[网台社报])消息$)"
 )
 
 
-def _join_datelines(lines: list[str]) -> list[str]:
+_ORGANISATION_LINE = re.compile(
+    r"^[\u4e00-\u9fff]{2,12}(?:融媒体中心|新闻中心|宣传部|报社|电视台)$"
+)
+
+
+def _join_datelines(lines: list[str], authors: list[str]) -> list[str]:
     """Join a dateline split at its spaces, and its byline lines, onto the paragraph
     they open: `本网讯` / `记者丁朝霞` / `11月2号,…` is one paragraph."""
     out: list[str] = []
@@ -150,7 +158,20 @@ def _join_datelines(lines: list[str]) -> list[str]:
         i += 1
         dateline = DATELINE_START.match(line)
         if dateline and dateline.end() == len(line.rstrip()):
-            parts = [line]
+            # Names printed above the dateline with no label (`张胜红` / `吴炎林` /
+            # `红安网消息`), after the outlet's name: the byline.
+            names: list[str] = []
+            while (
+                out
+                and len(names) < MAX_BYLINE_LINES
+                and is_name_fragment(out[-1])
+                and not _NOT_HEADING.search(out[-1])  # `新浪财经`: an outlet, not a name
+            ):
+                names.insert(0, out.pop())
+            while out and _ORGANISATION_LINE.match(out[-1]):
+                out.pop()
+            parts = [" ".join(names), line] if names else [line]
+            authors.extend(names)
             while (
                 i < len(lines)
                 and len(parts) < MAX_BYLINE_LINES
