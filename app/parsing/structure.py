@@ -135,7 +135,8 @@ def read_body(lines: list[str]) -> Body:
 
 
 # A dateline opens the first paragraph: `本报讯`, `本网讯`, `泸溪融媒3月29日讯`, an agency's
-# `新华社拉萨电(`, an outlet's `红安网消息`, then the byline in brackets or after a space (`本网讯 记者丁朝霞 11月2号,…`).
+# `新华社拉萨电(`, an outlet's `红安网消息`, then the byline in brackets or after a space
+# (`本网讯 记者丁朝霞 11月2号,…`).
 # 通讯员 and 资讯 are words, not datelines.
 DATELINE_START = re.compile(
     r"^[^\s,，。:：;；()（）“”]{0,16}?(?:(?<![通资])讯(?![员录社息])|(?<=社)[^\s,，。()（）]{0,6}电(?=\s?[(（])"
