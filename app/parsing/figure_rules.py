@@ -14,7 +14,7 @@ from app.models import Bound, FigureKind
 # unit as printed → (unit reported, class). The class is a FigureKind, or one of
 # "year"/"month"/"day", which figures.py turns into date or duration by context. A unit
 # is reported as printed (个月 stays 个月: 个 is no multiplier), less a multiplier (千元 →
-# 元) or an inner 多 (3个多月 → 个月, which marks the figure instead).
+# 元), an inner 多 (3个多月 → 个月, which marks the figure) or 半 (3个半月 → 3.5 个月).
 _COUNT_WORDS = (
     "个 名 件 次 人 户 家 项 条 场 批 处 座 所 支 位 篇 本 届 轮 部 首 种 类 套 台 辆 艘 "
     "张 份 间 栋 幢 棵 株 组 队 起 例 宗 笔 块 门 节 堂 册 趟 遍 封 幅 枚 盏 根 人次 课时 "
@@ -24,7 +24,7 @@ _COUNT_WORDS = (
 # so is one before 期 or 班 (二期工程, 3班) unless multiplied or approximate (figures.py).
 _MEASURE_WORDS = (
     "平方公里 平方千米 平方米 立方米 公里 千米 米 厘米 毫米 公顷 亩 吨 公斤 千克 克 斤 "
-    "千瓦时 千瓦 兆瓦 度 岁 周岁 ℃ 升 毫升 标箱 标准箱 微克 毫克"
+    "千瓦时 千瓦 兆瓦 度 摄氏度 岁 周岁 旬 ℃ 升 毫升 标箱 标准箱 微克 毫克"
 )
 _TIME_WORDS = "个月 个小时 小时 分钟 秒钟 秒 天 周 个星期 星期 个工作日 工作日 个季度"
 UNITS: dict[str, tuple[str, str]] = {
@@ -33,6 +33,7 @@ UNITS: dict[str, tuple[str, str]] = {
     **{word: (word, "money") for word in ("元", "美元", "欧元", "港元", "日元", "英镑")},
     **{word: (word, "duration") for word in _TIME_WORDS.split()},
     **{word.replace("个", "个多"): (word, "duration") for word in ("个月", "个小时", "个星期")},
+    **{word.replace("个", "个半"): (word, "duration") for word in ("个月", "个小时")},  # 3个半月
     "千元": ("元", "money"),  # 5千元: the 千 is a multiplier (see THOUSAND_UNITS)
     "%": ("%", "percent"),
     "％": ("%", "percent"),
@@ -194,13 +195,13 @@ POST_MARKER_RE = re.compile("|".join(POST_MARKERS))
 
 # --- things that look like numbers but are not -----------------------------------------
 # Idioms and set terms with numerals that would otherwise read as a count: 三番五次 (五次),
-# 五花八门 (八门), 三次产业 (the three sectors of an economy).
+# 五花八门 (八门), 三次产业 (the three sectors of an economy), 四周 (all around: 红纸四周).
 _IDIOM_WORDS = (
     "三番五次 三天两头 三年五载 五花八门 三令五申 千家万户 千方百计 "
     "千辛万苦 千军万马 万水千山 一年四季 四面八方 五湖四海 七上八下 "
     "三五成群 十年磨一剑 一五一十 四分五裂 百年大计 千秋万代 万紫千红 "
     "一心一意 三心二意 九牛一毛 十全十美 七嘴八舌 四通八达 成千上万 成百上千 "
-    "千千万万 一年半载 十年树木 百年树人 三天打鱼 两天晒网 三次产业"
+    "千千万万 一年半载 十年树木 百年树人 三天打鱼 两天晒网 三次产业 四周"
 )
 IDIOMS = tuple(_IDIOM_WORDS.split())
 

@@ -79,24 +79,27 @@ from app.parsing.slogans import Slogan, find_slogans
 
 # A number candidate. `iso`: 2021-06-04 in a date line; `pct`: 百分之十二 / 百分之12.5;
 # `half`: 半 after a marker (近半, 过半, 不到半月); `ar` + `mul`: 11543, 12.5万, 3.2亿, with
-# a minus sign `neg` (-73.28%) (not glued to Latin letters as in 5G or CCTV-4, nor part of a
-# time 10:30, a ratio 11.8︰48.3 or a version v1.2); `zh`: 十五, 万, 两, 数十, 十几,
+# a minus sign `neg` (-73.28%) (not followed by Latin letters as in 5G, not after CCTV-, nor
+# part of a time 10:30, a ratio 11.8︰48.3 or a version v1.2); `zh`: 十五, 万, 两, 数十, 十几,
 # 三点五亿 (which may follow Arabic digits: 3000三个关口).
 _CANDIDATE = re.compile(
     # a cheap first-character test first: 5x faster
     r"(?=[-－−0-9０-９零〇一二两三四五六七八九十百千万亿数几半])"
-    r"(?<![A-Za-zＡ-Ｚａ-ｚ_/])(?:"
+    r"(?<![_/])(?:"
     r"(?<=[近过超逾到足约])(?P<half>半)|"
-    r"(?<![0-9０-９.．:：︰∶])(?P<iso>[12][0-9]{3}[-/.][01]?[0-9][-/.][0-3]?[0-9])(?![0-9])"
+    r"(?<![0-9０-９.．:：︰∶A-Za-z])(?P<iso>[12][0-9]{3}[-/.][01]?[0-9][-/.][0-3]?[0-9])(?![0-9])"
     rf"|百分之(?P<pct>{ARABIC}|{CHINESE})"
     r"|(?<![0-9０-９.．:：︰∶])(?<![A-Za-z]-)"
     rf"(?:(?<![-－−])(?P<neg>[-－−])(?=[0-9０-９]))?(?P<ar>{ARABIC})"
     r"(?P<mul>万亿|千亿|百亿|千万|百万|亿|万)?"
     r"(?![A-Za-zＡ-Ｚａ-ｚ0-9０-９:：︰∶]|[.．][0-9])"
-    rf"|(?P<zh>{CHINESE}))"
+    rf"|(?<![A-Za-zＡ-Ｚａ-ｚ])(?P<zh>{CHINESE}))"
 )
+# A Latin letter right before an Arabic number: GDP28.34亿元 (a sum) or PM2.5, G20, v1.2,
+# COVID-19 (names: kept out unless a money, percent or measure unit follows).
+_LATIN_BEFORE = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
 # The dash or word between the two ends of a range: 7—9个, 7-9个, 7~9, 7至9个, 三到五年.
-_RANGE_SEP = re.compile(r"[—–\-~～－至到]")
+_RANGE_SEP = re.compile(r"[—–―\-~～－至到]")
 # Two neighbouring digits, then units of ten: 七八 (7 or 8), 七八百 (700 to 800), 两三万.
 _ADJACENT = re.compile(r"([一两二三四五六七八])([二三四五六七八九])([十百千万亿]*)\Z")
 # 十九届五中全会: a congress's name, not 19 terms.
@@ -104,7 +107,7 @@ _PLENUM = re.compile(r"[一二三四五六七八九十]+中全会")
 # Characters that may follow a Chinese numeral that is a figure: a unit's first
 # character, an inner marker (万余名) or a range separator (三到五年).
 _AFTER_CHINESE = frozenset(
-    {word[0] for word in rules.UNITS} | set(rules.INNER_MARKERS) | set("—–-~～－至到")
+    {word[0] for word in rules.UNITS} | set(rules.INNER_MARKERS) | set("—–―-~～－至到")
 )
 # 个 + a multiplier is the spoken form of the multiplier: 十个亿, 三个万.
 _COLLOQUIAL_MULTIPLIER = re.compile(r"个[万亿](?![元人])")
@@ -116,6 +119,12 @@ _HALVED_UNITS = frozenset({"年", "天", "个月", "个小时"})
 _HALF = re.compile(r"半(?![年月天日载夜个小百千万亿])")
 # A multiplier printed after an inner marker: the 万 of 2000多万元.
 _LATE_MULTIPLIER = re.compile(r"万亿|千亿|百亿|千万|百万|亿|万")
+# After a Chinese numeral + classifier, one more character and a place suffix make a place's
+# name (五家子村, 五棵树镇, 八家户村); a count names its place word at once (三个村, 两个乡镇)
+# or with an adjective or a longer modifier (两个小镇, 三个行政村).
+_PLACE_NAME = re.compile(r"(?![村镇乡屯庄沟堡寨小新大老古名])[\u4e00-\u9fff][村镇乡屯庄沟堡寨]")
+# The unit classes that make a Latin-prefixed number a sum (GDP28.34亿元, CPI2.1%).
+_SUM_CLASSES = frozenset({"money", "percent", "measure"})
 # An Arabic number with a leading zero is a code (0730, 01班), never a quantity; 0.5 is not.
 _LEADING_ZERO = re.compile(r"[0０][0-9０-９]")
 # A 届 shortly before a 次 makes it a session's number: 市委八届四次全体会议, 十四届人大二次会议.
@@ -128,7 +137,7 @@ _COUNTING_CHARS = frozenset(DIGITS) | {"十"}
 # 个-time units after which a lone 一 is one, not "a": 一个月, 一个小时, 一个多星期.
 _ONE_DURATIONS = frozenset({"个月", "个小时", "个星期", "个季度", "个工作日"})
 # What may follow a lone 一 that is a number: a marker or a range (一年多, 一至十月份).
-_ONE_MARKS = frozenset(rules.INNER_MARKERS) | frozenset("—–-~～－至到")
+_ONE_MARKS = frozenset(rules.INNER_MARKERS) | frozenset("—–―-~～－至到")
 # Classifiers of people and things that may follow their noun: 副镇长一名, 企业一家.
 _POSTPOSED_UNITS = frozenset("名位人个户家项件所座支")
 # Punctuation that ends a clause after a postposed count: 副镇长一名。
@@ -255,6 +264,8 @@ def _extend(text: str, found: _Found, match: re.Match[str]) -> bool:
             found.value_max = None if found.value_max is None else found.value_max * 1000
         if "多" in unit:
             found.mark((True, "lower"))
+        if "半" in unit:
+            found.value += 0.5  # 3个半月
         pos += len(unit)
         pos = _unit_tail(text, found, match, unit, pos)
     found.end = pos
@@ -317,6 +328,8 @@ def _qualify(
             return False  # 一件实事: an article, not a count (but 近一年, 一个多月 are)
     elif match["ar"] and _LEADING_ZERO.match(match["ar"]):
         return False  # 0730, 01班: a code
+    elif _LATIN_BEFORE.match(text, match.start() - 1) and unit_class not in _SUM_CLASSES:
+        return False  # PM2.5, G20, COVID-19, A4纸: part of a name
     elif (
         found.unit is None
         and found.kind == "number"
@@ -324,6 +337,8 @@ def _qualify(
         and (found.value.is_integer() or _names_a_day(match["ar"], text, found.end))
     ):
         return False  # 11路, 58同城, 2015新财富500富人榜, 5.12地震: a bare number names something
+    if chinese and unit_class == "count" and _PLACE_NAME.match(text, found.end):
+        return False  # 五家子村, 五棵树镇, 八家户村: a place's name
     if found.unit in _ID_UNITS and not (multiplied or found.approx):
         return False  # 二期, 3班: an identifier (but 11.85万班, 20余期 count)
     if found.unit == "届" and (_PLENUM.match(text, found.end) or _starts_word(text, found.end)):

@@ -9,7 +9,9 @@ count nothing in the sentence. Three shapes are recognised inside quotes
 1. numeral + formula classifier (个 项 大 条) + 1–4 characters: 四个意识, 八项规定, 五个一;
 2. a series of two to four numeral-led chunks of 1–3 characters: 三高四新, 三区一中心,
    一周一调度, 一月一本书一领学, 两学一做;
-3. a bare numeral abbreviation of 2–4 characters: 十四五, 十三五.
+3. a bare numeral abbreviation of 2–4 characters: 十四五, 十三五;
+4. in a quote listing two or more, a short verb and a shape-1 formula: “凝聚一种精神、把握
+   两个特征、聚焦七项重点” (the slogans are 一种精神, 两个特征, 七项重点).
 
 The best-known formulas (``SEEDS``) are also recognised without quotes.
 """
@@ -40,6 +42,11 @@ _CLASSIFIER_FORMULA = re.compile(
 )
 # Shape 2, e.g. 三高四新, 三区一中心, 一周一调度, 一月一本书一领学, 两学一做.
 _NUMERAL_SERIES = re.compile(rf"(?:[{_NUM}]{{1,2}}{_HAN_NOT_NUMERAL}{{1,3}}){{2,4}}\Z")
+# Shape 4, in a quote listing two or more of them: a short verb, then a shape-1 formula, as
+# in “凝聚一种精神、把握两个特征、增强三大动力”: the formula is 两个特征.
+_VERB_LED_FORMULA = re.compile(
+    rf"{_HAN_NOT_NUMERAL}{{1,2}}([{_NUM}]{{1,2}}([个项大条种点])([\u4e00-\u9fff]{{1,4}}))\Z"
+)
 # Shape 3, e.g. 十四五, 十三五 (a plan's number and its five years).
 _ABBREVIATION = re.compile(rf"[{_NUM}]{{2,4}}\Z")
 MAX_CHUNK = 10
@@ -92,8 +99,20 @@ def find_slogans(text: str) -> list[Slogan]:
     found: list[Slogan] = []
     for quote in _QUOTED.finditer(text):
         group = next(g for g in range(1, 5) if quote.group(g) is not None)
-        for chunk in _CHUNK.finditer(quote.group(group)):
-            slogan = _classify(chunk.group(), quote.start(group) + chunk.start())
+        chunks = list(_CHUNK.finditer(quote.group(group)))
+        led = [_VERB_LED_FORMULA.match(chunk.group()) for chunk in chunks]
+        for chunk, formula in zip(chunks, led, strict=True):
+            start = quote.start(group) + chunk.start()
+            slogan = _classify(chunk.group(), start)
+            if slogan is None and formula and sum(1 for f in led if f) >= 2:
+                noun = formula[3]
+                slogan = Slogan(
+                    start + formula.start(1),
+                    start + len(chunk.group()),
+                    _leading_value(formula[1]),
+                    formula[2],
+                    noun,
+                )
             if slogan is not None:
                 found.append(slogan)
     taken = [(s.start, s.end) for s in found]
