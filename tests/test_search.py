@@ -54,3 +54,13 @@ def test_highlights_round_trip(texts: list[str], q: str) -> None:
     for hit in hits:
         assert all(hit.text[s:e] == q for s, e in hit.highlights)
         assert len(hit.highlights) == hit.text.count(q)
+
+
+def test_count_is_exact_up_to_the_cap_then_an_estimate() -> None:
+    rows = [("a", None, i, f"第{i}段 党史") for i in range(1, 1001)]
+    index = SearchIndex(rows)
+    assert index.count("党史") == (1000, True)
+    estimate, exact = index.count("党史", cap=100)
+    assert not exact
+    assert 900 <= estimate <= 1100
+    assert index.count("没有") == (0, True)

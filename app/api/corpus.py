@@ -54,24 +54,33 @@ Limit = Annotated[
 Cursor = Annotated[
     str | None,
     Query(
-        description="Where the page starts: copy it from the previous page's `next`.",
+        description="Where the page starts: the previous page's `next_cursor` "
+        "(absent: the first page).",
         examples=["20"],
         pattern=r"^[0-9]{1,9}$",  # a decimal offset; past the end is an empty page
     ),
 ]
 
 
-def _page_link(request: Request, response: Response, offset: int, more: bool) -> str | None:
-    """The next page as a relative reference (path and query), also sent as ``Link``.
+def _paging(
+    request: Request, response: Response, offset: int, more: bool
+) -> tuple[str | None, str | None]:
+    """The next page's cursor and relative reference; sets ``Link`` (next and first).
 
-    Never built from the request's Host header: a hostile Host cannot reach a link.
+    Links are path and query only, never built from the request's Host header: a
+    hostile Host cannot reach a link.
     """
-    if not more:
-        return None
     query = [(k, v) for k, v in request.query_params.multi_items() if k != "cursor"]
-    url = f"{request.url.path}?{urlencode([*query, ('cursor', str(offset))])}"
-    response.headers["Link"] = f'<{url}>; rel="next"'
-    return url
+    path = request.url.path
+    first = f"{path}?{urlencode(query)}" if query else path
+    links = [f'<{first}>; rel="first"']
+    cursor = next_url = None
+    if more:
+        cursor = str(offset)
+        next_url = f"{path}?{urlencode([*query, ('cursor', cursor)])}"
+        links.insert(0, f'<{next_url}>; rel="next"')
+    response.headers["Link"] = ", ".join(links)
+    return cursor, next_url
 
 
 def _summary(item: Loaded) -> ArticleSummary:
@@ -140,8 +149,8 @@ def list_articles(
     offset = int(cursor or 0)
     items = tuple(_summary(item) for item in selected[offset : offset + limit])
     more = offset + limit < len(selected)
-    next_url = _page_link(request, response, offset + limit, more)
-    return ArticlePage(items=items, next=next_url, total=len(selected))
+    cursor, next_url = _paging(request, response, offset + limit, more)
+    return ArticlePage(items=items, next=next_url, next_cursor=cursor, total=len(selected))
 
 
 @router.get(
@@ -195,7 +204,11 @@ def search(
         )
         for h in hits
     )
-    return SearchPage(items=items, next=_page_link(request, response, offset + limit, more))
+    total, exact = catalog.search.count(q)
+    cursor, next_url = _paging(request, response, offset + limit, more)
+    return SearchPage(
+        items=items, next=next_url, next_cursor=cursor, total=total, total_exact=exact
+    )
 
 
 @router.get(

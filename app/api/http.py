@@ -63,7 +63,8 @@ SECURITY = [
 ]
 CORS = [
     (b"access-control-allow-origin", b"*"),
-    (b"access-control-expose-headers", b"ETag, Allow"),
+    # Link carries the paging relations; Last-Modified and Cache-Control are safelisted.
+    (b"access-control-expose-headers", b"ETag, Allow, Link"),
 ]
 PREFLIGHT = [
     (b"access-control-allow-methods", b"GET, HEAD"),

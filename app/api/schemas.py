@@ -132,6 +132,11 @@ class ArticlePage(_Frozen):
         "against this page's URL; also in the `Link` header); null on the last page.",
         examples=[NEXT_EXAMPLE],
     )
+    next_cursor: str | None = Field(
+        description="The `cursor` of the next page (pass it back as the `cursor` query "
+        "parameter); null on the last page.",
+        examples=["20"],
+    )
     total: int = Field(description="Articles matching the filters.", examples=[1], ge=0)
 
 
@@ -164,6 +169,21 @@ class SearchPage(_Frozen):
         description="The next page as a relative reference (path and query, resolved "
         "against this page's URL; also in the `Link` header); null on the last page.",
         examples=["/search?q=%E5%85%9A%E5%8F%B2&cursor=20"],
+    )
+    next_cursor: str | None = Field(
+        description="The `cursor` of the next page (pass it back as the `cursor` query "
+        "parameter); null on the last page.",
+        examples=["20"],
+    )
+    total: int = Field(
+        description="Paragraphs that contain `q` (all pages). Exact when `total_exact` is "
+        "true; otherwise an estimate, extrapolated from the share of paragraphs scanned "
+        "once 2,000 paragraphs were counted.",
+        examples=[12],
+        ge=0,
+    )
+    total_exact: bool = Field(
+        description="Whether `total` is an exact count (false: an estimate).", examples=[True]
     )
 
 

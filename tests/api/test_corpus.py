@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,6 +14,12 @@ from app.main import create_app
 from tests.api.helpers import assert_problem
 
 COUNT = 25
+
+
+def _without_cursor(url: str) -> tuple[str, list[tuple[str, str]]]:
+    """A page URL's path and its query, the cursor left out (the first page's)."""
+    parts = urlsplit(url)
+    return parts.path, sorted((k, v) for k, v in parse_qsl(parts.query) if k != "cursor")
 
 
 @pytest.fixture(scope="module")
@@ -40,10 +47,16 @@ def walk(client: TestClient, url: str) -> list[dict[str, object]]:
         assert response.status_code == 200
         body = response.json()
         items += body["items"]
+        links = response.headers["link"].split(", ")
+        assert links[-1].endswith('>; rel="first"')
+        assert _without_cursor(links[-1][1:-14]) == _without_cursor(url)
         if body["next"]:
-            assert response.headers["link"] == f'<{body["next"]}>; rel="next"'
+            assert links[0] == f'<{body["next"]}>; rel="next"'
+            assert body["next"].startswith("/")
+            assert body["next"].endswith(f"cursor={body['next_cursor']}")
         else:
-            assert "link" not in response.headers
+            assert len(links) == 1
+            assert body["next_cursor"] is None
         next_url = body["next"]
     return items
 
@@ -86,7 +99,7 @@ def test_bad_paging_or_filter_is_422(corpus_client: TestClient, query: str) -> N
 
 def test_cursor_past_the_end_is_an_empty_page(corpus_client: TestClient) -> None:
     body = corpus_client.get("/articles?cursor=999999999").json()
-    assert body == {"items": [], "next": None, "total": COUNT}
+    assert body == {"items": [], "next": None, "next_cursor": None, "total": COUNT}
 
 
 def test_one_article_and_its_parts(corpus_client: TestClient) -> None:
@@ -125,6 +138,25 @@ def test_search_highlights_round_trip(corpus_client: TestClient, q: str) -> None
         assert isinstance(spans, list)
         assert spans
         assert all(str(hit["text"])[s:e] == q for s, e in spans)
+
+
+@pytest.mark.parametrize("q", ["党史", "项目代号甲一二乙", "不在任何段落里的词"])
+def test_search_total_counts_every_page(corpus_client: TestClient, q: str) -> None:
+    first = corpus_client.get("/search", params={"q": q, "limit": 5}).json()
+    assert first["total_exact"] is True
+    assert first["total"] == len(walk(corpus_client, f"/search?q={q}&limit=5"))
+
+
+def test_paging_cursor_follows_without_parsing_urls(corpus_client: TestClient) -> None:
+    """A typed client passes next_cursor back as cursor and gets the same page as `next`."""
+    page = corpus_client.get("/articles", params={"limit": 7}).json()
+    by_cursor = corpus_client.get("/articles", params={"limit": 7, "cursor": page["next_cursor"]})
+    assert by_cursor.json() == corpus_client.get(page["next"]).json()
+
+
+def test_link_is_readable_cross_origin(corpus_client: TestClient) -> None:
+    response = corpus_client.get("/articles?limit=7", headers={"origin": "https://example.org"})
+    assert "Link" in response.headers["access-control-expose-headers"].split(", ")
 
 
 def test_rare_term_finds_one_article(corpus_client: TestClient) -> None:
