@@ -11,7 +11,7 @@ import hashlib
 from app.models import Article, Credit, Paragraph, Section
 from app.parsing.errors import ArticleParseError
 from app.parsing.figures import extract_figures
-from app.parsing.header import read_header
+from app.parsing.header import read_header, take_block_subtitle
 from app.parsing.metadata import cut_block, iso_date
 from app.parsing.normalize import (
     clean_lines,
@@ -68,6 +68,7 @@ def _parse(raw: bytes | str, fallback_id: str | None) -> Article:
             "punctuation): this does not look like an article dump"
         )
     header, used = read_header(lines[:prose], meta)
+    used = take_block_subtitle(header, lines, used, meta)
     body = read_body(lines[used:])
 
     parts: list[str] = []

@@ -240,6 +240,18 @@ def _repeated_title(lines: list[str], at: int, title_lines: list[str]) -> int | 
     return None
 
 
+def take_block_subtitle(header: Header, lines: list[str], used: int, meta: MetaBlock | None) -> int:
+    """A subtitle long enough to pass for prose (`年过五十的她…，在比赛中拿下不俗的成绩`)
+    ends the header when the block stores it glued right after the title."""
+    if not (meta and header.title and not header.subtitle and used < len(lines)):
+        return used
+    glued = header.title.replace(" ", "") + lines[used].replace(" ", "")
+    if any(glued in text.replace(" ", "") for text in meta.texts):
+        header.subtitle = lines[used]
+        return used + 1
+    return used
+
+
 def _author_names(lines: list[str], i: int) -> tuple[tuple[str, ...], int] | None:
     """Names from the author line at ``lines[i - 1]`` and the name lines after it."""
     parts = [lines[i - 1]]
