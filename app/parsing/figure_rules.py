@@ -237,8 +237,9 @@ _NUMERALS = frozenset("零〇一二两三四五六七八九十百千万亿几数
 _NUMERAL_OR_STOP = _NUMERALS | frozenset(_FUNCTION_CHARS)
 
 
-def _is_han(char: str) -> bool:
-    return "\u4e00" <= char <= "\u9fff"
+def is_han(char: str) -> bool:
+    """Whether ``char`` is one CJK unified ideograph (False for the empty string)."""
+    return bool(char) and "\u4e00" <= char <= "\u9fff"
 
 
 def noun_after(text: str, pos: int) -> str | None:
@@ -253,7 +254,7 @@ def noun_after(text: str, pos: int) -> str | None:
     limit = min(len(text), pos + MAX_NOUN_AFTER + 1)
     while end < limit:
         char = text[end]
-        if char in _FUNCTION_CHARS or char in _PREDICATE_CHARS or not _is_han(char):
+        if char in _FUNCTION_CHARS or char in _PREDICATE_CHARS or not is_han(char):
             break
         if text[end : end + 2] in _STOP_WORDS:
             break
@@ -279,7 +280,7 @@ def noun_before(text: str, pos: int) -> str | None:
     if (
         word[1] not in _NOUN_HEADS
         or word in _NOT_NOUNS
-        or not all(_is_han(char) and char not in _NUMERAL_OR_STOP for char in word)
+        or not all(is_han(char) and char not in _NUMERAL_OR_STOP for char in word)
     ):
         return None
     return word

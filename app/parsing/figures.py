@@ -147,7 +147,7 @@ _NOT_NOUN_END = "为有了是这那每另同任单统唯第逐之"
 # Calendar words before 前 + a time: 今年前两个月, 长假前三天, 本周前两天 (the first ones).
 _PERIODS = "年月假周季期节"
 # Units after 前 that make a rank: 前10名, 前三位.
-_RANK_UNITS = frozenset({"名", "位", "强"})
+_RANK_UNITS = frozenset({"名", "位"})
 # Characters before 前 that make it part of another word: 目前, 提前, 此前, 之前, 以前…
 _PERIOD_BLOCKERS = "目当提此之以空眼面向从事跟超生史"
 _IDIOM = re.compile(
@@ -382,7 +382,7 @@ def _takes_trailing_more(text: str, found: _Found, unit_class: str | None, pos: 
         return True
     after = text[pos + 1 : pos + 2]
     return unit_class in ("money", "measure", "percent") and not (
-        _is_han(after) and after not in "的了"
+        rules.is_han(after) and after not in "的了"
     )
 
 
@@ -399,7 +399,7 @@ def _counts_one(text: str, found: _Found) -> bool:
     before, after = text[found.start - 1 : found.start], text[found.end : found.end + 1]
     return (
         found.unit in _POSTPOSED_UNITS
-        and _is_han(before)
+        and rules.is_han(before)
         and before not in _NOT_NOUN_END
         and (not after or after in _CLAUSE_END)
     )
@@ -480,7 +480,7 @@ def _names_a_day(number: str, text: str, end: int) -> bool:
     """5.12汶川地震, 3.15晚会: a month.day glued to the name it gives, not a decimal."""
     month, _, day = normalize_digits(number).partition(".")
     return (
-        _is_han(text[end : end + 1])
+        rules.is_han(text[end : end + 1])
         and month.isdigit()
         and 1 <= int(month) <= 12
         and len(day) <= 2
@@ -490,11 +490,7 @@ def _names_a_day(number: str, text: str, end: int) -> bool:
 
 def _starts_word(text: str, pos: int) -> bool:
     char = text[pos : pos + 1]
-    return _is_han(char) and char not in _CLAUSE_END + "的了"
-
-
-def _is_han(char: str) -> bool:
-    return bool(char) and "\u4e00" <= char <= "\u9fff"
+    return rules.is_han(char) and char not in _CLAUSE_END + "的了"
 
 
 def _scan(para: str, blocked: list[tuple[int, int]]) -> list[_Found]:
