@@ -78,6 +78,14 @@ class Settings(BaseSettings):
         "(default: one per core; 1 parses in the server process).",
     )
 
+    store: str | None = Field(
+        default=None,
+        description="Where the parsed corpus is kept and served from: a SQLite file "
+        "(PATH.db) or a postgresql:// URL. With --data too, that folder is ingested into it "
+        "first; alone, the store is served as it is, without reading any folder (default: "
+        "a SQLite file in the cache folder, keyed by the data folder).",
+    )
+
     @field_validator("cache_dir", mode="before")
     @classmethod
     def _empty_disables(cls, value: object) -> object:

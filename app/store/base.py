@@ -234,6 +234,8 @@ class Parsed:
     figures_by_kind: dict[str, int]
     # (section or None in the lead, paragraph index, text), in article order.
     paragraphs: tuple[tuple[int | None, int, str], ...]
+    # Each paragraph's gram_tokens, computed by the parse workers (None: not yet).
+    tokens: tuple[str, ...] | None = None
 
 
 class Writer(ABC):

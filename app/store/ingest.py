@@ -21,7 +21,7 @@ from typing import TextIO
 
 from app.loader import PARALLEL_MIN_FILES, _parse_entry, scan
 from app.snapshot import Entry, parser_version
-from app.store.base import MAX_PARAGRAPHS, Engine, FileState, Parsed, Summary
+from app.store.base import MAX_PARAGRAPHS, Engine, FileState, Parsed, Summary, gram_tokens
 
 # Files read, parsed and written per batch: large enough to keep the workers busy
 # and amortise a transaction, small enough to bound memory (~10-100 KB a file).
@@ -42,6 +42,7 @@ class IngestReport:
 
 
 def parsed_of(entry: Entry) -> Parsed:
+    """What the store keeps of a parsed file (computed in the parse workers)."""
     d = entry.digest
     return Parsed(
         base_id=d.id,
@@ -60,6 +61,7 @@ def parsed_of(entry: Entry) -> Parsed:
         ),
         figures_by_kind=d.figures_by_kind,
         paragraphs=d.paragraphs,
+        tokens=tuple(gram_tokens(text) for _, _, text in d.paragraphs),
     )
 
 
@@ -182,21 +184,14 @@ def _entries(folder: Path) -> int:
 
 
 def _write(
-    done: list[tuple[tuple[str, FileState, bytes], Entry | str]],
+    done: list[tuple[tuple[str, FileState, bytes], Parsed | str]],
     store: Engine,
     bar: Progress | None,
 ) -> int:
     """Write a parsed batch in one transaction; returns how many files."""
     if not done:
         return 0
-    items: list[tuple[str, FileState, Parsed | str]] = []
-    for (name, state, _), result in done:
-        if isinstance(result, str):
-            items.append((name, state, result))
-        elif len(result.digest.paragraphs) > MAX_PARAGRAPHS:
-            items.append((name, state, f"over {MAX_PARAGRAPHS} paragraphs: too many to index"))
-        else:
-            items.append((name, state, parsed_of(result)))
+    items = [(name, state, result) for (name, state, _), result in done]
     store.put(items)
     if bar:
         bar.advance(len(items))
@@ -213,14 +208,14 @@ class _Runner:
     def __init__(self, workers: int | None) -> None:
         self.workers = workers or os.cpu_count() or 1
         self.pool: ProcessPoolExecutor | None = None
-        self.ahead: tuple[list[Job], list[Future[list[Entry | str]]]] | None = None
+        self.ahead: tuple[list[Job], list[Future[list[Parsed | str]]]] | None = None
 
-    def submit(self, jobs: list[Job]) -> list[tuple[Job, Entry | str]]:
+    def submit(self, jobs: list[Job]) -> list[tuple[Job, Parsed | str]]:
         previous = self.ahead
         self.ahead = None
         if jobs:
             if self.workers <= 1 or len(jobs) <= PARALLEL_MIN_FILES:
-                self.ahead = (jobs, [_done([_parse_entry((n, d)) for n, _, d in jobs])])
+                self.ahead = (jobs, [_done(_parse_chunk(jobs))])
             else:
                 if self.pool is None:  # started on the first batch big enough to need it
                     self.pool = ProcessPoolExecutor(max_workers=self.workers)
@@ -237,13 +232,22 @@ class _Runner:
             self.pool.shutdown(cancel_futures=True)
 
 
-def _parse_chunk(jobs: list[Job]) -> list[Entry | str]:
-    """Parse a few files (runs in a worker)."""
-    return [_parse_entry((name, data)) for name, _, data in jobs]
+def _parse_chunk(jobs: list[Job]) -> list[Parsed | str]:
+    """Parse a few files into what the store keeps, or the reason (runs in a worker)."""
+    results: list[Parsed | str] = []
+    for name, _, data in jobs:
+        entry = _parse_entry((name, data))
+        if isinstance(entry, str):
+            results.append(entry)
+        elif len(entry.digest.paragraphs) > MAX_PARAGRAPHS:
+            results.append(f"over {MAX_PARAGRAPHS} paragraphs: too many to index")
+        else:
+            results.append(parsed_of(entry))
+    return results
 
 
-def _done(results: list[Entry | str]) -> Future[list[Entry | str]]:
-    future: Future[list[Entry | str]] = Future()
+def _done(results: list[Parsed | str]) -> Future[list[Parsed | str]]:
+    future: Future[list[Parsed | str]] = Future()
     future.set_result(results)
     return future
 

@@ -52,6 +52,9 @@ from app.store.rows import (
 )
 
 FORMAT = "1"
+# Bytes of pending index data FTS5 keeps before writing a segment (measured: 64 MB
+# made ingest ~20% faster than the 1 MB default; it is per writer, not per reader).
+FTS_HASHSIZE = 64 << 20
 # Writers wait this long for another writer's transaction before failing.
 BUSY_TIMEOUT_MS = 30_000
 
@@ -99,7 +102,8 @@ class SQLiteStore(Engine):
         self._local = threading.local()
         self._lock = threading.Lock()
         self._all: list[sqlite3.Connection] = []
-        self._pending: list[tuple[int, str]] = []  # (row id, text) to index at commit
+        # (row id, text, gram tokens or None) to index at commit.
+        self._pending: list[tuple[int, str, str | None]] = []
         if readonly:
             if not path.is_file():
                 raise StoreError(f"store {path} does not exist: build it with article-api ingest")
@@ -113,6 +117,12 @@ class SQLiteStore(Engine):
                 db.executescript(SCHEMA)
                 db.execute("INSERT OR IGNORE INTO meta VALUES ('format', ?)", (FORMAT,))
                 db.execute("INSERT OR IGNORE INTO meta VALUES ('generation', '0')")
+                for table in ("paras_fts", "paras_grams"):
+                    # Fewer, larger segments while ingesting: FTS5 flushes its pending
+                    # terms to a new segment at this size (default 1 MB), and merges them.
+                    db.execute(
+                        f"INSERT INTO {table} ({table}, rank) VALUES ('hashsize', {FTS_HASHSIZE})"
+                    )
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open store {path}: {exc}") from exc
         self._check(db)
@@ -291,7 +301,10 @@ class SQLiteStore(Engine):
             (base + n, aid, sec, idx, text) for n, (sec, idx, text) in enumerate(parsed.paragraphs)
         ]
         db.executemany("INSERT INTO paras VALUES (?, ?, ?, ?, ?)", rows)
-        self._pending.extend((pid, text) for pid, _, _, _, text in rows)
+        tokens = parsed.tokens or (None,) * len(rows)
+        self._pending.extend(
+            (pid, text, grams) for (pid, _, _, _, text), grams in zip(rows, tokens, strict=True)
+        )
 
     def _okey(self, db: sqlite3.Connection, date: str | None, key: str) -> int:
         """A free okey for a new article of ``date`` with sort key ``key``."""
@@ -330,7 +343,7 @@ class SQLiteStore(Engine):
             "UPDATE paras SET pid = pid + ? WHERE pid >= ? AND pid < ?",
             (shift, old << SEQ_BITS, (old + 1) << SEQ_BITS),
         )
-        self._index(db, [(pid + shift, text) for pid, text in paras])
+        self._index(db, [(pid + shift, text, None) for pid, text in paras])
         db.execute("UPDATE articles SET okey = ? WHERE aid = ?", (new, aid))
 
     def _paras(self, db: sqlite3.Connection, okey: int) -> list[tuple[int, str]]:
@@ -339,14 +352,19 @@ class SQLiteStore(Engine):
             (okey << SEQ_BITS, (okey + 1) << SEQ_BITS),
         ).fetchall()
 
-    def _index(self, db: sqlite3.Connection, paras: list[tuple[int, str]]) -> None:
+    def _index(self, db: sqlite3.Connection, paras: list[tuple[int, str, str | None]]) -> None:
         # FTS5 starts a new segment whenever a row id is lower than the last one it
         # was given in a transaction: index in row id order.
         paras.sort()
-        db.executemany("INSERT INTO paras_fts (rowid, text) VALUES (?, ?)", paras)
+        db.executemany(
+            "INSERT INTO paras_fts (rowid, text) VALUES (?, ?)", ((p, t) for p, t, _ in paras)
+        )
         db.executemany(
             "INSERT INTO paras_grams (rowid, tokens) VALUES (?, ?)",
-            ((pid, gram_tokens(text)) for pid, text in paras),
+            (
+                (pid, grams if grams is not None else gram_tokens(text))
+                for pid, text, grams in paras
+            ),
         )
 
     def _unindex(self, db: sqlite3.Connection, paras: list[tuple[int, str]]) -> None:

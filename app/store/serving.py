@@ -1,0 +1,189 @@
+"""A store as the API serves it: which store, its ingest at start-up, and what is cached.
+
+:class:`StoreCorpus` is what the routes read: the primary article (decoded once),
+any article by id, pages, search, corpus counts, skipped files and health counts.
+What never changes between two ingests is cached per store *generation*; a server
+looks at the generation at most every :data:`POLL_S` seconds (one indexed read), so
+a re-ingest, on this machine or another, is visible to every server within that
+delay, without a restart.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import shutil
+import tempfile
+import threading
+import time
+from collections import OrderedDict
+from pathlib import Path
+
+from app.config import Settings
+from app.loader import DataError
+from app.models import Article
+from app.search import Hit
+from app.store import Engine, default_store, open_store
+from app.store.base import CorpusCounts, Filters, SkippedFile, StoredArticle, Summary
+from app.store.ingest import IngestReport, ingest
+
+log = logging.getLogger("app.store")
+
+# Seconds between two looks at the store's generation (the delay before a re-ingest
+# is served). One indexed read of one row: cheap enough to do every second.
+POLL_S = 1.0
+# Articles kept decoded (``Article`` objects, ~0.5 ms to decode): the most recent.
+DECODED_CACHE = 256
+
+
+def store_target(settings: Settings) -> str:
+    """``ARTICLE_STORE``, else the default SQLite file for the data folder in the cache
+    folder, else (no cache folder) a file in a temporary folder removed at exit."""
+    if settings.store:
+        return settings.store
+    if settings.cache_dir is not None:
+        return str(default_store(settings.cache_dir, settings.data))
+    folder = Path(tempfile.mkdtemp(prefix="article-api-store-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return str(folder / "corpus.db")
+
+
+def serves_store_only(settings: Settings) -> bool:
+    """``--store`` without ``--data``: serve the store as it is, read no folder."""
+    return settings.store is not None and "data" not in settings.model_fields_set
+
+
+def prepare(settings: Settings) -> tuple[str, IngestReport | None]:
+    """Ingest the data folder into its store unless the store is served as it is;
+    returns the store's target and what the ingest did."""
+    if serves_store_only(settings):
+        assert settings.store is not None
+        return settings.store, None
+    target = store_target(settings)
+    writer = open_store(target)
+    try:
+        report = ingest(
+            settings.data,
+            writer,
+            max_bytes=settings.max_file_bytes,
+            workers=settings.parse_workers,
+        )
+    finally:
+        writer.close()
+    for name, reason in report.skipped.items():
+        log.warning("skipped %s: %s", name, reason)
+    return target, report
+
+
+class StoreCorpus:
+    """The corpus the routes read, from a store (thread-safe)."""
+
+    def __init__(self, store: Engine, *, primary: str | None = None, strict: bool = False) -> None:
+        self.store = store
+        self.primary_file = primary
+        self.strict = strict
+        self._lock = threading.Lock()
+        self._checked = 0.0
+        self.generation = -1
+        self._load()
+
+    def _load(self) -> None:
+        generation = self.store.generation()
+        stored = self.store.primary(self.primary_file)
+        if stored is None:
+            loaded, unread = self.store.counts()
+            if self.primary_file is not None and loaded:
+                raise DataError(
+                    f"primary article file {self.primary_file!r} is not among the loaded files"
+                )
+            raise DataError(
+                f"no article could be loaded from {self.store.target} ({unread} skipped):"
+                " nothing to serve"
+            )
+        counts = self.store.counts()
+        skipped = self.store.skipped()
+        if self.strict and skipped:
+            reasons = "; ".join(f"{s.file}: {s.reason}" for s in skipped)
+            raise DataError(f"{len(skipped)} file(s) skipped in strict mode: {reasons}")
+        self._primary_stored: StoredArticle = stored
+        self._primary = _decode(stored)
+        self._counts = counts
+        self._skipped = skipped
+        self._corpus_counts = self.store.corpus_counts()
+        self._decoded: OrderedDict[str, Article] = OrderedDict()
+        self.generation = generation
+
+    def refresh(self, now: float | None = None) -> bool:
+        """Look at the store's generation if :data:`POLL_S` has passed; reload what is
+        cached when it moved. Returns whether it did."""
+        now = time.monotonic() if now is None else now
+        if now - self._checked < POLL_S:
+            return False
+        with self._lock:
+            if now - self._checked < POLL_S:
+                return False
+            self._checked = now
+            try:
+                if self.store.generation() == self.generation:
+                    return False
+                self._load()
+            except DataError as exc:  # an ingest emptied it: keep serving what we have
+                log.warning("store changed but cannot be served, kept the last one: %s", exc)
+                return False
+            log.info("store generation %d: reloaded", self.generation)
+            return True
+
+    @property
+    def primary(self) -> Article:
+        return self._primary
+
+    @property
+    def primary_id(self) -> str:
+        return self._primary_stored.id
+
+    def get(self, article_id: str) -> Article | None:
+        """The article with this id (decoded; the most recent few are kept), or None."""
+        if article_id == self._primary_stored.id:
+            return self._primary
+        with self._lock:
+            cached = self._decoded.get(article_id)
+            if cached is not None:
+                self._decoded.move_to_end(article_id)
+                return cached
+        stored = self.store.article(article_id)
+        if stored is None:
+            return None
+        article = _decode(stored)
+        with self._lock:
+            self._decoded[article_id] = article
+            if len(self._decoded) > DECODED_CACHE:
+                self._decoded.popitem(last=False)
+        return article
+
+    def article_json(self, article_id: str) -> bytes | None:
+        """The article's JSON as stored at ingest (what /articles/{id} serves)."""
+        stored = self.store.article(article_id)
+        return None if stored is None else stored.json
+
+    def page(self, filters: Filters, offset: int, limit: int) -> tuple[list[Summary], int]:
+        return self.store.page(filters, offset, limit)
+
+    def search(self, query: str, offset: int, limit: int) -> tuple[list[Hit], int]:
+        return self.store.search(query, offset, limit)
+
+    @property
+    def counts(self) -> CorpusCounts:
+        return self._corpus_counts
+
+    @property
+    def skipped(self) -> list[SkippedFile]:
+        return self._skipped
+
+    @property
+    def health(self) -> tuple[int, int]:
+        """(articles served, files skipped)."""
+        return self._counts
+
+
+def _decode(stored: StoredArticle) -> Article:
+    return Article.model_validate_json(stored.json)
