@@ -25,6 +25,8 @@ from app.models import Article
 from app.search import Hit
 from app.store import Engine, default_store, open_store
 from app.store.base import CorpusCounts, Filters, SkippedFile, StoredArticle, Summary
+
+__all__ = ["Filters", "StoreCorpus", "prepare", "serves_store_only", "store_target"]
 from app.store.ingest import IngestReport, ingest
 
 log = logging.getLogger("app.store")
