@@ -95,6 +95,14 @@ def sort_key(date: str | None, article_id: str) -> str:
     return "1\x01" + article_id
 
 
+def date_bounds(date_from: str | None, date_to: str | None) -> tuple[str | None, str | None]:
+    """The sort-key range [low, high) holding every article dated within the bounds,
+    so a date filter is an index range (the dates are still compared exactly)."""
+    low = "0" + date_to.translate(_DESCENDING) if date_to is not None else None
+    high = "0" + date_from.translate(_DESCENDING) + "\x02" if date_from is not None else None
+    return low, high
+
+
 @dataclass(frozen=True, slots=True)
 class Filters:
     """The /articles filters (dates inclusive, as ISO strings)."""

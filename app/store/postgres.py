@@ -34,6 +34,7 @@ from app.store.base import (
     StoredArticle,
     StoreError,
     Summary,
+    date_bounds,
     day_okeys,
     make_hit,
     pick_okey,
@@ -395,6 +396,13 @@ def _free_id(db: Connection[Any], base: str) -> str:
 def _where(filters: Filters) -> tuple[str, tuple[str, ...]]:
     clauses: list[str] = []
     params: list[str] = []
+    low, high = date_bounds(filters.date_from, filters.date_to)
+    if low is not None:
+        clauses.append("sortkey >= %s")
+        params.append(low)
+    if high is not None:
+        clauses.append("sortkey < %s")
+        params.append(high)
     if filters.date_from is not None:
         clauses.append("date >= %s")
         params.append(filters.date_from)

@@ -16,6 +16,7 @@ character pairs (:func:`~app.store.base.gram_tokens`, ``detail=none``).
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
 from pathlib import Path
@@ -33,6 +34,7 @@ from app.store.base import (
     StoredArticle,
     StoreError,
     Summary,
+    date_bounds,
     day_okeys,
     gram_inexact,
     gram_term,
@@ -51,7 +53,10 @@ from app.store.rows import (
     summary_of,
 )
 
-FORMAT = "1"
+log = logging.getLogger("app.store")
+
+# Bumped whenever the tables change; a writer rebuilds a store of another format.
+FORMAT = "2"
 # Bytes of pending index data FTS5 keeps before writing a segment (measured: 64 MB
 # made ingest ~20% faster than the 1 MB default; it is per writer, not per reader).
 FTS_HASHSIZE = 64 << 20
@@ -68,8 +73,10 @@ CREATE TABLE IF NOT EXISTS articles (
     aid INTEGER PRIMARY KEY, file TEXT NOT NULL UNIQUE, base_id TEXT NOT NULL,
     id TEXT NOT NULL UNIQUE, sortkey TEXT NOT NULL, okey INTEGER NOT NULL UNIQUE,
     date TEXT, source TEXT,
-    summary TEXT NOT NULL, kinds TEXT NOT NULL, json BLOB NOT NULL
+    summary TEXT NOT NULL, kinds TEXT NOT NULL
 );
+-- Bodies apart: an article row stays small, so listings and counts scan few pages.
+CREATE TABLE IF NOT EXISTS bodies (aid INTEGER PRIMARY KEY, json BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS articles_order ON articles (sortkey);
 CREATE INDEX IF NOT EXISTS articles_source ON articles (source, sortkey);
 CREATE TABLE IF NOT EXISTS authors (
@@ -111,6 +118,7 @@ class SQLiteStore(Engine):
             return
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            self._drop_older_format()
             db = self._db()
             db.execute("PRAGMA journal_mode=WAL")
             with db:
@@ -126,6 +134,20 @@ class SQLiteStore(Engine):
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open store {path}: {exc}") from exc
         self._check(db)
+
+    def _drop_older_format(self) -> None:
+        """A store of another format is a cache of the folder: ingest starts it afresh."""
+        if not self.path.is_file():
+            return
+        try:
+            with sqlite3.connect(self.path.resolve().as_uri() + "?mode=ro", uri=True) as db:
+                row = db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+        except sqlite3.DatabaseError:
+            return  # not a store: _check says so
+        if row is not None and row[0] != FORMAT:
+            log.warning("store %s has format %s, not %s: rebuilt", self.path, row[0], FORMAT)
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
 
     def _check(self, db: sqlite3.Connection) -> None:
         try:
@@ -179,17 +201,23 @@ class SQLiteStore(Engine):
     def primary(self, file: str | None = None) -> StoredArticle | None:
         db = self._db()
         if file is None:
-            row = db.execute("SELECT id, file, json FROM articles ORDER BY file LIMIT 1").fetchone()
+            row = db.execute(
+                "SELECT id, file, json FROM articles JOIN bodies USING (aid) ORDER BY file LIMIT 1"
+            ).fetchone()
         else:
             row = db.execute(
-                "SELECT id, file, json FROM articles WHERE file = ?", (file,)
+                "SELECT id, file, json FROM articles JOIN bodies USING (aid) WHERE file = ?",
+                (file,),
             ).fetchone()
         return None if row is None else StoredArticle(row[0], row[1], bytes(row[2]))
 
     def article(self, article_id: str) -> StoredArticle | None:
         row = (
             self._db()
-            .execute("SELECT id, file, json FROM articles WHERE id = ?", (article_id,))
+            .execute(
+                "SELECT id, file, json FROM articles JOIN bodies USING (aid) WHERE id = ?",
+                (article_id,),
+            )
             .fetchone()
         )
         return None if row is None else StoredArticle(row[0], row[1], bytes(row[2]))
@@ -287,14 +315,15 @@ class SQLiteStore(Engine):
         okey = self._okey(db, s.date, key)
         cursor = db.execute(
             "INSERT INTO articles"
-            " (file, base_id, id, sortkey, okey, date, source, summary, kinds, json)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " (file, base_id, id, sortkey, okey, date, source, summary, kinds)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 name, parsed.base_id, article_id, key, okey, s.date, s.source, summary_json(s),
-                json.dumps(parsed.figures_by_kind, ensure_ascii=False), article_json.encode(),
+                json.dumps(parsed.figures_by_kind, ensure_ascii=False),
             ),
         )  # fmt: skip
         aid = cursor.lastrowid
+        db.execute("INSERT INTO bodies VALUES (?, ?)", (aid, article_json.encode()))
         db.executemany("INSERT OR IGNORE INTO authors VALUES (?, ?)", ((a, aid) for a in s.authors))
         base = okey << SEQ_BITS
         rows = [
@@ -389,6 +418,7 @@ class SQLiteStore(Engine):
             (okey << SEQ_BITS, (okey + 1) << SEQ_BITS),
         )
         db.execute("DELETE FROM authors WHERE aid = ?", (aid,))
+        db.execute("DELETE FROM bodies WHERE aid = ?", (aid,))
         db.execute("DELETE FROM articles WHERE aid = ?", (aid,))
 
     def remove(self, names: list[str]) -> None:
@@ -418,21 +448,18 @@ class SQLiteStore(Engine):
                 db.execute("UPDATE articles SET id = char(1) || aid WHERE aid = ?", (aid,))
             for aid, new in moved:
                 date, raw, okey = db.execute(
-                    "SELECT date, json, okey FROM articles WHERE aid = ?", (aid,)
+                    "SELECT date, json, okey FROM articles JOIN bodies USING (aid) WHERE aid = ?",
+                    (aid,),
                 ).fetchone()
                 key = sort_key(date, new)
                 # Its place within the day follows the id: take a new okey there.
                 self._move(db, aid, okey, -aid)
                 db.execute("UPDATE articles SET sortkey = ? WHERE aid = ?", (key, aid))
                 self._move(db, aid, -aid, self._okey(db, date, key))
+                db.execute("UPDATE articles SET id = ? WHERE aid = ?", (new, aid))
                 db.execute(
-                    "UPDATE articles SET id = ?, sortkey = ?, json = ? WHERE aid = ?",
-                    (
-                        new,
-                        sort_key(date, new),
-                        renamed_json(bytes(raw).decode(), new).encode(),
-                        aid,
-                    ),
+                    "UPDATE bodies SET json = ? WHERE aid = ?",
+                    (renamed_json(bytes(raw).decode(), new).encode(), aid),
                 )
             counts = count_corpus(
                 db.execute("SELECT date, summary, kinds FROM articles").fetchall()
@@ -464,6 +491,13 @@ def _free_id(db: sqlite3.Connection, base: str) -> str:
 def _where(filters: Filters) -> tuple[str, tuple[str, ...]]:
     clauses: list[str] = []
     params: list[str] = []
+    low, high = date_bounds(filters.date_from, filters.date_to)
+    if low is not None:
+        clauses.append("sortkey >= ?")
+        params.append(low)
+    if high is not None:
+        clauses.append("sortkey < ?")
+        params.append(high)
     if filters.date_from is not None:
         clauses.append("date >= ?")  # an undated article is before every bound
         params.append(filters.date_from)

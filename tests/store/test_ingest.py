@@ -190,3 +190,20 @@ def test_readers_never_see_half_an_article(tmp_path: Path, new_store: EngineFact
         reader.join()
     assert not errors
     assert seen == {(m, n) for m in marked for n in (0, full)}
+
+
+def test_a_store_of_an_older_format_is_rebuilt(tmp_path: Path) -> None:
+    import sqlite3
+
+    from app.store import open_store
+    from app.store.sqlite import FORMAT
+
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        db.execute("INSERT INTO meta VALUES ('format', '0')")
+    store = open_store(path)
+    assert store.generation() == 0
+    store.close()
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone() == (FORMAT,)
