@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from app.search import Hit
@@ -161,6 +163,17 @@ class FileState:
     parser: str
 
 
+def paragraph_grams(text: str) -> set[str]:
+    """A paragraph's distinct characters and character pairs."""
+    return {*text, *map(str.__add__, text, text[1:])}
+
+
+def gram_counts(texts: Iterable[str]) -> dict[str, int]:
+    """For each character and character pair, how many of the paragraphs hold it:
+    summed over the corpus, the exact total of a 1-2 character search."""
+    return dict(Counter(gram for text in texts for gram in paragraph_grams(text)))
+
+
 def gram_tokens(text: str) -> str:
     """The paragraph's distinct characters and character pairs, as tokens."""
     mapped = text.translate(_GRAM_MAP)
@@ -242,8 +255,10 @@ class Parsed:
     figures_by_kind: dict[str, int]
     # (section or None in the lead, paragraph index, text), in article order.
     paragraphs: tuple[tuple[int | None, int, str], ...]
-    # Each paragraph's gram_tokens, computed by the parse workers (None: not yet).
+    # Each paragraph's gram_tokens, and the article's gram_counts, computed by the
+    # parse workers (None: computed when stored).
     tokens: tuple[str, ...] | None = None
+    grams: dict[str, int] | None = None
 
 
 class Writer(ABC):

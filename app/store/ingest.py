@@ -21,7 +21,15 @@ from typing import TextIO
 
 from app.loader import PARALLEL_MIN_FILES, _parse_entry, scan
 from app.snapshot import Entry, parser_version
-from app.store.base import MAX_PARAGRAPHS, Engine, FileState, Parsed, Summary, gram_tokens
+from app.store.base import (
+    MAX_PARAGRAPHS,
+    Engine,
+    FileState,
+    Parsed,
+    Summary,
+    gram_counts,
+    gram_tokens,
+)
 
 # Files read, parsed and written per batch: large enough to keep the workers busy
 # and amortise a transaction, small enough to bound memory (~10-100 KB a file).
@@ -62,6 +70,7 @@ def parsed_of(entry: Entry) -> Parsed:
         figures_by_kind=d.figures_by_kind,
         paragraphs=d.paragraphs,
         tokens=tuple(gram_tokens(text) for _, _, text in d.paragraphs),
+        grams=gram_counts(text for _, _, text in d.paragraphs),
     )
 
 

@@ -16,6 +16,7 @@ pattern, so 党史 would be a full scan.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import Any
 
 from psycopg import Connection, IsolationLevel, errors
@@ -36,6 +37,7 @@ from app.store.base import (
     Summary,
     date_bounds,
     day_okeys,
+    gram_counts,
     make_hit,
     pick_okey,
     sort_key,
@@ -50,7 +52,7 @@ from app.store.rows import (
     summary_of,
 )
 
-FORMAT = "1"
+FORMAT = "2"
 # Connections per server process: sync routes run in a thread pool, and a read
 # holds a connection for one short transaction.
 POOL_MAX = 8
@@ -78,7 +80,8 @@ CREATE TABLE IF NOT EXISTS paras (
     text text NOT NULL, grams text[] NOT NULL
 );
 CREATE INDEX IF NOT EXISTS paras_grams ON paras USING gin (grams);
-INSERT INTO meta VALUES ('format', '1') ON CONFLICT DO NOTHING;
+CREATE TABLE IF NOT EXISTS grams (gram text PRIMARY KEY, n bigint NOT NULL);
+INSERT INTO meta VALUES ('format', '2') ON CONFLICT DO NOTHING;
 INSERT INTO meta VALUES ('generation', '0') ON CONFLICT DO NOTHING;
 """
 
@@ -206,12 +209,14 @@ class PostgresStore(Engine):
                 " ORDER BY a.sortkey, p.pid LIMIT %s OFFSET %s",
                 (grams, *extra, limit, offset),
             ).fetchall()
-            total = conn.execute(
-                f"SELECT count(*) FROM paras p WHERE p.grams @> %s::text[]{check}",
-                (grams, *extra),
-            ).fetchone()
-        assert total is not None
-        return [make_hit(a, s, i, t, query) for a, s, i, t in rows], int(total[0])
+            if len(query) <= 2:  # kept by ingest: no count over the matches
+                total = conn.execute("SELECT n FROM grams WHERE gram = %s", (query,)).fetchone()
+            else:
+                total = conn.execute(
+                    f"SELECT count(*) FROM paras p WHERE p.grams @> %s::text[]{check}",
+                    (grams, *extra),
+                ).fetchone()
+        return [make_hit(a, s, i, t, query) for a, s, i, t in rows], int(total[0]) if total else 0
 
     def corpus_counts(self) -> CorpusCounts:
         with self._pool.connection() as conn:
@@ -240,9 +245,10 @@ class PostgresStore(Engine):
 
     def put(self, items: list[tuple[str, FileState, Parsed | str]]) -> None:
         db = self._w()
+        delta: Counter[str] = Counter()
         with db.transaction():
             for name, state, result in items:
-                self._drop(db, name)
+                self._drop(db, name, delta)
                 reason = result if isinstance(result, str) else None
                 db.execute(
                     "INSERT INTO files VALUES (%s, %s, %s, %s)",
@@ -258,6 +264,9 @@ class PostgresStore(Engine):
                     base = okey << SEQ_BITS
                     for n, (section, index, text) in enumerate(p.paragraphs):
                         copy.write_row((base + n, aid, section, index, text, grams_of(text)))
+            for _, p in parsed:
+                delta.update(p.grams or gram_counts(text for _, _, text in p.paragraphs))
+            _count_grams(db, delta)
 
     def _insert(self, db: Connection[Any], name: str, parsed: Parsed) -> tuple[int, int]:
         """Insert the article's row; returns its (aid, okey) for its paragraphs."""
@@ -322,24 +331,27 @@ class PostgresStore(Engine):
         )
         db.execute("UPDATE articles SET okey = %s WHERE aid = %s", (new, aid))
 
-    def _drop(self, db: Connection[Any], name: str) -> None:
+    def _drop(self, db: Connection[Any], name: str, delta: Counter[str]) -> None:
         db.execute("DELETE FROM files WHERE name = %s", (name,))
         row = db.execute(
             "DELETE FROM articles WHERE file = %s RETURNING aid, okey", (name,)
         ).fetchone()
         if row is not None:
             aid, okey = row
-            db.execute(
-                "DELETE FROM paras WHERE pid >= %s AND pid < %s",
+            texts = db.execute(
+                "DELETE FROM paras WHERE pid >= %s AND pid < %s RETURNING text",
                 (okey << SEQ_BITS, (okey + 1) << SEQ_BITS),
-            )
+            ).fetchall()
+            delta.subtract(gram_counts(text for (text,) in texts))
             db.execute("DELETE FROM authors WHERE aid = %s", (aid,))
 
     def remove(self, names: list[str]) -> None:
         db = self._w()
+        delta: Counter[str] = Counter()
         with db.transaction():
             for name in names:
-                self._drop(db, name)
+                self._drop(db, name, delta)
+            _count_grams(db, delta)
 
     def finish(self, changed: bool) -> None:
         db = self._w()
@@ -383,6 +395,22 @@ class PostgresStore(Engine):
                 (counts_json(count_corpus(all_rows)),),
             )
             db.execute("UPDATE meta SET value = (value::bigint + 1)::text WHERE key = 'generation'")
+        # Fresh planner statistics: whether a search walks the index in order or
+        # collects its matches depends on how common its characters are.
+        db.execute("ANALYZE")
+        db.commit()
+
+
+def _count_grams(db: Connection[Any], delta: Counter[str]) -> None:
+    """Add the paragraphs per gram gained (or lost) in this transaction."""
+    rows = sorted((g, n) for g, n in delta.items() if n)  # one lock order for all writers
+    if rows:
+        with db.cursor() as cur:
+            cur.executemany(
+                "INSERT INTO grams VALUES (%s, %s)"
+                " ON CONFLICT (gram) DO UPDATE SET n = grams.n + excluded.n",
+                rows,
+            )
 
 
 def _free_id(db: Connection[Any], base: str) -> str:

@@ -19,6 +19,7 @@ import json
 import logging
 import sqlite3
 import threading
+from collections import Counter
 from pathlib import Path
 
 from app.loader import unique_ids
@@ -36,6 +37,7 @@ from app.store.base import (
     Summary,
     date_bounds,
     day_okeys,
+    gram_counts,
     gram_inexact,
     gram_term,
     gram_tokens,
@@ -56,7 +58,7 @@ from app.store.rows import (
 log = logging.getLogger("app.store")
 
 # Bumped whenever the tables change; a writer rebuilds a store of another format.
-FORMAT = "2"
+FORMAT = "3"
 # Bytes of pending index data FTS5 keeps before writing a segment (measured: 64 MB
 # made ingest ~20% faster than the 1 MB default; it is per writer, not per reader).
 FTS_HASHSIZE = 64 << 20
@@ -86,6 +88,9 @@ CREATE TABLE IF NOT EXISTS paras (
     pid INTEGER PRIMARY KEY, aid INTEGER NOT NULL, section INTEGER, idx INTEGER NOT NULL,
     text TEXT NOT NULL
 );
+-- For each character and character pair, how many paragraphs hold it: the total of
+-- a 1-2 character search, kept exact by every change (an index count grows with it).
+CREATE TABLE IF NOT EXISTS grams (gram TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS paras_fts USING fts5 (
     text, content='', tokenize='trigram case_sensitive 1', detail=full
 );
@@ -111,6 +116,7 @@ class SQLiteStore(Engine):
         self._all: list[sqlite3.Connection] = []
         # (row id, text, gram tokens or None) to index at commit.
         self._pending: list[tuple[int, str, str | None]] = []
+        self._grams: Counter[str] = Counter()  # paragraphs per gram, added and taken
         if readonly:
             if not path.is_file():
                 raise StoreError(f"store {path} does not exist: build it with article-api ingest")
@@ -256,12 +262,13 @@ class SQLiteStore(Engine):
                 f" WHERE {where} ORDER BY f.rowid LIMIT ? OFFSET ?",
                 (*params, limit, offset),
             ).fetchall()
-            count = (
-                f"SELECT count(*) FROM {table} f JOIN paras p ON p.pid = f.rowid WHERE {where}"
-                if check
-                else f"SELECT count(*) FROM {table} WHERE {where}"
-            )
-            (total,) = db.execute(count, params).fetchone()
+            if len(query) <= 2:
+                row = db.execute("SELECT n FROM grams WHERE gram = ?", (query,)).fetchone()
+                total = row[0] if row else 0
+            else:
+                (total,) = db.execute(
+                    f"SELECT count(*) FROM {table} WHERE {where}", params
+                ).fetchone()
         finally:
             db.execute("COMMIT")
         return [make_hit(a, s, i, t, query) for a, s, i, t in rows], total
@@ -298,12 +305,20 @@ class SQLiteStore(Engine):
                 if not isinstance(result, str):
                     self._insert(db, name, result)
             self._index(db, self._pending)
+            self._count_grams(db)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
         finally:
             self._pending = []
+            self._grams = Counter()
+
+    def _count_grams(self, db: sqlite3.Connection) -> None:
+        db.executemany(
+            "INSERT INTO grams VALUES (?, ?) ON CONFLICT (gram) DO UPDATE SET n = n + excluded.n",
+            ((g, n) for g, n in self._grams.items() if n),
+        )
 
     def _insert(self, db: sqlite3.Connection, name: str, parsed: Parsed) -> None:
         article_id = _free_id(db, parsed.base_id)
@@ -330,6 +345,7 @@ class SQLiteStore(Engine):
             (base + n, aid, sec, idx, text) for n, (sec, idx, text) in enumerate(parsed.paragraphs)
         ]
         db.executemany("INSERT INTO paras VALUES (?, ?, ?, ?, ?)", rows)
+        self._grams.update(parsed.grams or gram_counts(p[2] for p in parsed.paragraphs))
         tokens = parsed.tokens or (None,) * len(rows)
         self._pending.extend(
             (pid, text, grams) for (pid, _, _, _, text), grams in zip(rows, tokens, strict=True)
@@ -412,7 +428,9 @@ class SQLiteStore(Engine):
         if row is None:
             return
         aid, okey = row
-        self._unindex(db, self._paras(db, okey))
+        paras = self._paras(db, okey)
+        self._unindex(db, paras)
+        self._grams.subtract(gram_counts(text for _, text in paras))
         db.execute(
             "DELETE FROM paras WHERE pid >= ? AND pid < ?",
             (okey << SEQ_BITS, (okey + 1) << SEQ_BITS),
@@ -427,10 +445,13 @@ class SQLiteStore(Engine):
         try:
             for name in names:
                 self._drop(db, name)
+            self._count_grams(db)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
+        finally:
+            self._grams = Counter()
 
     def finish(self, changed: bool) -> None:
         if not changed and self.corpus_counts_stored():
