@@ -191,6 +191,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     from app.loader import DataError
     from app.main import create_app
+    from app.store import StoreError
 
     log_config = logging_config(settings.log_level)
     logging.config.dictConfig(log_config)
@@ -207,15 +208,18 @@ def _serve(args: argparse.Namespace) -> int:
         timeout_keep_alive=settings.keep_alive,
     )
     try:
-        # Loading fails fast, with one clear line, before the server starts. With one
-        # worker the app made here is the one served (the data is parsed once).
+        # Ingest and loading fail fast, with one clear line, before the server starts.
+        # With one worker the app made here is the one served.
         app = create_app(settings)
-    except DataError as exc:
+    except (DataError, StoreError) as exc:
         print(f"article-api: {exc}", file=sys.stderr)
         return 2
     if settings.workers == 1:
         run(app)
     else:
+        # The folder is ingested once, here: the workers serve the store as it is.
+        os.environ["ARTICLE_STORE"] = app.state.corpus.store.target
+        os.environ.pop("ARTICLE_DATA", None)
         run("app.main:create_app", factory=True, workers=settings.workers)
     return 0
 

@@ -66,9 +66,10 @@ class Settings(BaseSettings):
     )
     cache_dir: Path | None = Field(
         default_factory=default_cache_dir,
-        description="Folder of the parsed-snapshot cache, so a restart does not re-parse "
-        "unchanged files (default: $XDG_CACHE_HOME/article-api or ~/.cache/article-api; "
-        "empty disables it). Never inside the data folder.",
+        description="Folder of the default store (one SQLite file per data folder), so a "
+        "restart re-parses only changed files (default: $XDG_CACHE_HOME/article-api or "
+        "~/.cache/article-api; empty: a temporary store, removed at exit). Never inside the "
+        "data folder.",
     )
     parse_workers: int | None = Field(
         default=None,

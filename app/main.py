@@ -16,7 +16,8 @@ from app.api.components import link_components
 from app.api.fastpath import HttpLayer
 from app.api.routes import router
 from app.config import Settings
-from app.loader import load_corpus
+from app.store import open_store
+from app.store.serving import StoreCorpus, prepare
 
 log = logging.getLogger("app")
 
@@ -54,34 +55,36 @@ class ArticleAPI(FastAPI):
 
 
 def create_app(settings: Settings | None = None) -> ArticleAPI:
-    """Load and parse the data, then build the app that serves it."""
+    """Ingest the data into its store (or open a store as it is), then build the app
+    that serves it."""
     settings = settings or Settings()
     started = time.perf_counter()
-    corpus = load_corpus(
-        settings.data,
-        max_bytes=settings.max_file_bytes,
-        primary=settings.primary,
-        strict=settings.strict,
-        cache_dir=settings.cache_dir,
-        workers=settings.parse_workers,
+    # Ingest the data folder into its store (only what changed), unless a store is
+    # served as it is; then serve from the store (app/store/).
+    target, report = prepare(settings)
+    corpus = StoreCorpus(
+        open_store(target, readonly=True), primary=settings.primary, strict=settings.strict
     )
     load_ms = round((time.perf_counter() - started) * 1000, 1)
+    loaded, skipped = corpus.health
+    source = str(settings.data) if report is not None else corpus.store.target
     log.info(
         "loaded %d article(s), skipped %d, from %s in %.1f ms",
-        len(corpus.articles),
-        len(corpus.skipped),
-        settings.data,
+        loaded,
+        skipped,
+        source,
         load_ms,
         extra={
             "fields": {
                 "event": "startup",
-                "data": str(settings.data),
+                "data": source,
                 # Counts, not file lists: a line per start-up must stay one readable line
                 # at 10,000 files. Every skipped file is logged on its own by the loader
                 # and listed at /articles/skipped.
-                "loaded": len(corpus.articles),
-                "skipped": len(corpus.skipped),
-                "primary": corpus.articles[0].file,
+                "loaded": loaded,
+                "skipped": skipped,
+                "primary": corpus.primary_file_name,
+                "parsed": report.parsed if report is not None else 0,
                 "load_ms": load_ms,
             }
         },
@@ -98,7 +101,6 @@ def create_app(settings: Settings | None = None) -> ArticleAPI:
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.settings = settings
-    app.state.corpus = corpus
     errors.install(app)
     docs.install(app)
     app.include_router(router)

@@ -16,6 +16,7 @@ from app.config import Settings
 from app.main import create_app
 from app.models import Article
 from app.parsing import parse_article
+from tests.pgserver import PostgresServer, bin_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -49,6 +50,20 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_unconfigure(config: pytest.Config) -> None:
     if _CACHE_HOME is not None:
         shutil.rmtree(_CACHE_HOME, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A PostgreSQL server for the whole session (skipped where none is installed,
+    except in CI, where .ci/run installs it and its absence is a failure)."""
+    bindir = bin_dir()
+    if bindir is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL is not installed: .ci/run should have installed it")
+        pytest.skip("PostgreSQL binaries not found (apt-get install postgresql)")
+    server = PostgresServer(bindir)
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,6 @@
 """The whole corpus: /articles (paged, filtered), one article's resources, /search,
-/stats/corpus, /articles/skipped and /health."""
+/stats/corpus, /articles/skipped and /health, read through the store's repository
+(:class:`app.store.serving.StoreCorpus`): no SQL here."""
 
 from __future__ import annotations
 
@@ -21,8 +22,8 @@ from app.api.schemas import (
     SkippedFile,
     SkippedList,
 )
-from app.catalog import Catalog
-from app.loader import Corpus, Loaded
+from app.store import Filters, Summary
+from app.store.serving import StoreCorpus
 
 router = APIRouter()
 
@@ -34,18 +35,18 @@ MAX_LIMIT = 100
 DATE_PATTERN = r"^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$"
 
 
-def install(app: FastAPI, corpus: Corpus) -> None:
-    """Index the corpus (listing order, search) and serve it."""
-    app.state.catalog = app.state.articles = Catalog(corpus)
+def install(app: FastAPI, corpus: StoreCorpus) -> None:
+    """Serve the corpus of a store (it is also where the article routes find articles)."""
+    app.state.corpus = app.state.articles = corpus
     app.include_router(router)
 
 
-def get_catalog(request: Request) -> Catalog:
-    catalog: Catalog = request.app.state.catalog
-    return catalog
+def get_corpus(request: Request) -> StoreCorpus:
+    corpus: StoreCorpus = request.app.state.corpus
+    return corpus
 
 
-CatalogDep = Annotated[Catalog, Depends(get_catalog)]
+CorpusDep = Annotated[StoreCorpus, Depends(get_corpus)]
 
 
 Limit = Annotated[
@@ -83,8 +84,7 @@ def _paging(
     return cursor, next_url
 
 
-def _summary(item: Loaded) -> ArticleSummary:
-    d = item.digest
+def _summary(d: Summary) -> ArticleSummary:
     return ArticleSummary(
         id=d.id,
         title=d.title,
@@ -93,7 +93,7 @@ def _summary(item: Loaded) -> ArticleSummary:
         authors=d.authors,
         source=d.source,
         counts=ArticleCounts(
-            paragraphs=len(d.paragraphs),
+            paragraphs=d.paragraphs,
             sections=d.sections,
             figures=d.figures,
             characters=d.characters,
@@ -112,7 +112,7 @@ def _summary(item: Loaded) -> ArticleSummary:
 def list_articles(
     request: Request,
     response: Response,
-    catalog: CatalogDep,
+    corpus: CorpusDep,
     limit: Limit = 20,
     cursor: Cursor = None,
     date_from: Annotated[
@@ -140,17 +140,12 @@ def list_articles(
     ] = None,
 ) -> ArticlePage:
     """Article summaries, newest first (undated last), then by id; paged."""
-    selected = catalog.select(
-        date_from=date_from,
-        date_to=date_to,
-        author=author,
-        source=source,
-    )
+    filters = Filters(date_from=date_from, date_to=date_to, author=author, source=source)
     offset = int(cursor or 0)
-    items = tuple(_summary(item) for item in selected[offset : offset + limit])
-    more = offset + limit < len(selected)
-    cursor, next_url = _paging(request, response, offset + limit, more)
-    return ArticlePage(items=items, next=next_url, next_cursor=cursor, total=len(selected))
+    page, total = corpus.page(filters, offset, limit)
+    items = tuple(_summary(d) for d in page)
+    cursor, next_url = _paging(request, response, offset + limit, offset + limit < total)
+    return ArticlePage(items=items, next=next_url, next_cursor=cursor, total=total)
 
 
 @router.get(
@@ -161,9 +156,9 @@ def list_articles(
     responses=error_responses(500),
     tags=["corpus"],
 )
-def list_skipped(catalog: CatalogDep) -> SkippedList:
+def list_skipped(corpus: CorpusDep) -> SkippedList:
     """Every data file that was not loaded, with the reason."""
-    items = tuple(SkippedFile(file=s.file, reason=s.reason) for s in catalog.corpus.skipped)
+    items = tuple(SkippedFile(file=s.file, reason=s.reason) for s in corpus.skipped)
     return SkippedList(items=items, total=len(items))
 
 
@@ -178,7 +173,7 @@ def list_skipped(catalog: CatalogDep) -> SkippedList:
 def search(
     request: Request,
     response: Response,
-    catalog: CatalogDep,
+    corpus: CorpusDep,
     q: Annotated[
         str,
         Query(
@@ -193,7 +188,7 @@ def search(
 ) -> SearchPage:
     """Paragraphs that contain `q`, newest article first, with every occurrence marked."""
     offset = int(cursor or 0)
-    hits, more = catalog.search.search(q, offset=offset, limit=limit)
+    hits, total = corpus.search(q, offset, limit)
     items = tuple(
         SearchHit(
             article_id=h.article_id,
@@ -204,10 +199,10 @@ def search(
         )
         for h in hits
     )
-    total, exact = catalog.search.count(q)
-    cursor, next_url = _paging(request, response, offset + limit, more)
+    cursor, next_url = _paging(request, response, offset + limit, offset + limit < total)
+    # The store's index counts every match: the total is always exact.
     return SearchPage(
-        items=items, next=next_url, next_cursor=cursor, total=total, total_exact=exact
+        items=items, next=next_url, next_cursor=cursor, total=total, total_exact=True
     )
 
 
@@ -219,9 +214,9 @@ def search(
     responses=error_responses(500),
     tags=["corpus"],
 )
-def corpus_stats(catalog: CatalogDep) -> CorpusStats:
+def corpus_stats(corpus: CorpusDep) -> CorpusStats:
     """Counts over every loaded article."""
-    c = catalog.counts
+    c = corpus.counts
     return CorpusStats(
         articles=c.articles,
         paragraphs=c.paragraphs,
@@ -239,15 +234,10 @@ def corpus_stats(catalog: CatalogDep) -> CorpusStats:
     responses=error_responses(500),
     tags=["service"],
 )
-def health(catalog: CatalogDep) -> Health:
+def health(corpus: CorpusDep) -> Health:
     """Liveness, and how many files were loaded and skipped."""
-    corpus = catalog.corpus
-    return Health(
-        status="ok",
-        loaded=len(corpus.articles),
-        skipped=len(corpus.skipped),
-        primary=corpus.primary.id,
-    )
+    loaded, skipped = corpus.health
+    return Health(status="ok", loaded=loaded, skipped=skipped, primary=corpus.primary_id)
 
 
 # After /articles/skipped, which /articles/{id} would otherwise match.

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -118,12 +119,23 @@ class HttpLayer:
         """
         if not self.warmed:
             await self.warm()
+        if self.api.state.articles.refresh():
+            self._restart()
         if scope["query_string"]:
             return None
         representation = self.table.get(scope["path"])
         if representation is None:
             return None
         return await answer(representation, scope, send)
+
+    def _restart(self) -> None:
+        """The store moved to a new generation (a re-ingest): what was precomputed may be
+        stale. Drop it, date new answers from now, and precompute again meanwhile."""
+        self.table = {}
+        self.last_modified = time.time()
+        if self.warming is not None:
+            self.warming.cancel()
+        self.warming = asyncio.create_task(self._fill())
 
     def _warm_on_startup(self, scope: Scope, send: Send) -> Send:
         """Start precomputing when the server starts, without making it wait.

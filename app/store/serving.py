@@ -143,6 +143,11 @@ class StoreCorpus:
     def primary_id(self) -> str:
         return self._primary_stored.id
 
+    @property
+    def primary_file_name(self) -> str:
+        """The file the primary article was read from."""
+        return self._primary_stored.file
+
     def get(self, article_id: str) -> Article | None:
         """The article with this id (decoded; the most recent few are kept), or None."""
         if article_id == self._primary_stored.id:

@@ -2,34 +2,19 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import Protocol
 
 import pytest
 
 from app.store import Engine, open_store
-from tests.pgserver import PostgresServer, bin_dir
+from tests.pgserver import PostgresServer
 
 ENGINES = ["sqlite", "postgresql"]
 
 
 class EngineFactory(Protocol):
     def __call__(self, *, shared: bool = False) -> Engine: ...
-
-
-@pytest.fixture(scope="session")
-def postgres() -> Iterator[PostgresServer]:
-    """A PostgreSQL server for the whole session (skipped where none is installed,
-    except in CI, where .ci/run installs it and its absence is a failure)."""
-    bindir = bin_dir()
-    if bindir is None:
-        if os.environ.get("CI"):
-            pytest.fail("PostgreSQL is not installed: .ci/run should have installed it")
-        pytest.skip("PostgreSQL binaries not found (apt-get install postgresql)")
-    server = PostgresServer(bindir)
-    yield server
-    server.stop()
 
 
 @pytest.fixture(params=ENGINES)

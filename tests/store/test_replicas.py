@@ -81,6 +81,8 @@ def serve(url: str) -> Iterator[int]:
     finally:
         process.terminate()
         process.wait(timeout=30)
+        if process.stderr is not None:
+            process.stderr.close()
 
 
 def ingest(folder: Path, url: str) -> None:
