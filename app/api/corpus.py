@@ -201,9 +201,7 @@ def search(
     )
     cursor, next_url = _paging(request, response, offset + limit, offset + limit < total)
     # The store's index counts every match: the total is always exact.
-    return SearchPage(
-        items=items, next=next_url, next_cursor=cursor, total=total, total_exact=True
-    )
+    return SearchPage(items=items, next=next_url, next_cursor=cursor, total=total, total_exact=True)
 
 
 @router.get(
