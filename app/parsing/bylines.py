@@ -136,6 +136,14 @@ def is_photo_credit(text: str) -> bool:
 _BAR_AFTER_LABEL = re.compile(r"(?<=^[\u4e00-\u9fff]{2})\s?[︱|]\s?")
 
 
+# A credit's value on the line after its label (`数据来源:` / `云溪区统计局`) is short.
+CREDIT_VALUE_MAX_CHARS = 24
+# An outlet's or site's name standing alone: `嘉兴日报`, `新浪财经`, `新华网河北频道`.
+OUTLET = re.compile(
+    r"^[\u4e00-\u9fff]{2,8}(?:日报|晚报|早报|商报|都市报|报社|新闻网|网|财经|频道|客户端)$"
+)
+
+
 def parse_names(text: str) -> tuple[str, ...] | None:
     """Names in a byline such as ``记者 张三 通讯员 易 松``; None if it is not a byline.
 

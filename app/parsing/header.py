@@ -8,15 +8,16 @@ from dataclasses import dataclass, field
 from app.parsing.bylines import (
     AUTHOR_LINE,
     CREDIT_LINE,
+    CREDIT_VALUE_MAX_CHARS,
     SOURCE_LABELS,
     is_name_fragment,
     is_photo_credit,
     parse_names,
     undecorated,
 )
+from app.parsing.edges import DATELINE_START
 from app.parsing.metadata import MIN_BLOCK_TITLE_CHARS, MetaBlock, iso_date
 from app.parsing.normalize import is_page_chrome
-from app.parsing.structure import CREDIT_VALUE_MAX_CHARS, DATELINE_START
 
 # `来源:云溪新闻网` (and its siblings); the value may be empty (`来源:`).
 _SOURCE_LINE = re.compile(rf"^(?:{SOURCE_LABELS}|来自)\s?:\s?(.*)$")
