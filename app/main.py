@@ -12,8 +12,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from app.api import corpus as corpus_api
 from app.api import docs, errors
 from app.api.accesslog import AccessLogMiddleware
-from app.api.components import link_components
 from app.api.fastpath import HttpLayer
+from app.api.openapi import finish_document
 from app.api.routes import router
 from app.config import Settings
 from app.store import open_store
@@ -24,7 +24,25 @@ log = logging.getLogger("app")
 DESCRIPTION = """Clean, structured data from scraped Chinese news article dumps:
 the article's metadata, sections and paragraphs (with character offsets into its
 canonical text), numeric figures and statistics. Read-only; every error is an
-RFC 9457 `application/problem+json` body."""
+RFC 9457 `application/problem+json` body.
+
+HTTP, on every GET:
+
+- **ETag** (strong; `-br`/`-gzip` suffix per content coding) and **Last-Modified**
+  (when the data was loaded) on every 200. `If-None-Match` (or, without it,
+  `If-Modified-Since`) answers **304 Not Modified** with an empty body.
+- **Cache-Control**: `public, max-age=300` (the `ARTICLE_CACHE_MAX_AGE` setting) on a
+  200, `no-store` on errors.
+- **Link** on the paged lists (/articles, /search): `rel="next"` and `rel="first"`,
+  relative references, like `next`; pass `next_cursor` back as `cursor` instead of
+  parsing them. CORS exposes ETag, Allow and Link.
+- HEAD works wherever GET does; OPTIONS answers 204 with **Allow**; any other method
+  is a **405** problem with `Allow: GET, HEAD, OPTIONS`.
+- `br` or `gzip` by `Accept-Encoding` for bodies of 512 bytes or more.
+
+Offsets (`start`, `end`, `highlights`) count Unicode code points (not UTF-16 code
+units, not bytes) from 0; `end` is exclusive. Each offset field says which string it
+indexes."""
 
 
 class ArticleAPI(FastAPI):
@@ -48,9 +66,10 @@ class ArticleAPI(FastAPI):
         await (self.front or self.core)(scope, receive, send)
 
     def openapi(self) -> dict[str, Any]:
-        """FastAPI's document, with the shared enum components the models refer to."""
+        """FastAPI's document, with the shared enum components and the HTTP layer's
+        headers and 304s (app/api/openapi.py)."""
         if self.openapi_schema is None:
-            self.openapi_schema = link_components(super().openapi())
+            self.openapi_schema = finish_document(super().openapi())
         return self.openapi_schema
 
 

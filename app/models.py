@@ -26,6 +26,20 @@ FigureKind = Literal[
 
 Bound = Literal["lower", "upper"]
 
+# Examples are real: the bundled article's (tests/api/test_schema.py checks that every
+# example's offsets point at its served text).
+P6_TEXT = (
+    "全区上下分层次、分阶段开展了形式多样的学、思、践、悟活动,推动党史学习教育深入群众、"
+    "深入基层、深入人心。"
+)
+PARAGRAPH_EXAMPLE = {"index": 6, "text": P6_TEXT, "start": 1272, "end": 1324}
+LEAD_2_TEXT = (
+    "学史以明志,鉴往而知来。自党史学习教育开展以来,云溪区全面贯彻习近平总书记在党史学习教育"
+    "动员大会上的重要讲话精神,第一时间传达学习,第一时间动员部署,坚持从加强组织领导,注重调动"
+    "党员干部参与热情,重点提高学习教育质量,积极促进为群众办实事解难题的效果入手,大力推进党史"
+    "学习教育迅速升温、全面铺开。"
+)
+
 
 def _component(name: str) -> WithJsonSchema:
     """The schema of a value that is one of the shared enum components.
@@ -45,7 +59,11 @@ FigureUnitField = Annotated[str, _component("FigureUnit")]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # A field with a default (Figure.value_max) is still always sent: the schema of an
+    # answer lists it as required, so generated clients need not treat it as optional.
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", json_schema_serialization_defaults_required=True
+    )
 
 
 class Paragraph(_Frozen):
@@ -60,17 +78,17 @@ class Paragraph(_Frozen):
     text: str = Field(
         description="The paragraph's text. Lines that were fragments of one paragraph in the "
         "dump are joined with the single space the original had.",
-        examples=["全区上下分层次、分阶段开展了形式多样的学、思、践、悟活动。"],
+        examples=[P6_TEXT],
     )
     start: int = Field(
         description="Offset of the first character in `Article.text` (0-based, in Unicode "
         "code points): `article.text[start:end] == text`.",
-        examples=[412],
+        examples=[1272],
         ge=0,
     )
     end: int = Field(
         description="Offset one past the last character in `Article.text`.",
-        examples=[470],
+        examples=[1324],
         ge=0,
     )
 
@@ -86,17 +104,17 @@ class Section(_Frozen):
     start: int = Field(
         description="Offset of the heading in `Article.text`: "
         "`article.text[start:start + len(heading)] == heading`.",
-        examples=[398],
+        examples=[342],
         ge=0,
     )
     end: int = Field(
         description="Offset one past the section's last character in `Article.text`.",
-        examples=[2210],
+        examples=[1324],
         ge=0,
     )
     paragraphs: tuple[Paragraph, ...] = Field(
         description="The section's paragraphs, in order.",
-        examples=[[{"index": 3, "text": "全区上下分层次开展活动。", "start": 412, "end": 424}]],
+        examples=[[PARAGRAPH_EXAMPLE]],
     )
 
 
@@ -230,8 +248,8 @@ class Figure(_Frozen):
         description="Index of the section the figure is in; null in the lead.", examples=[3]
     )
     paragraph: int = Field(description="Index of the paragraph the figure is in.", examples=[14])
-    start: int = Field(description="Offset of the span in `Article.text`.", examples=[3920], ge=0)
-    end: int = Field(description="Offset one past the span in `Article.text`.", examples=[3926])
+    start: int = Field(description="Offset of the span in `Article.text`.", examples=[3216], ge=0)
+    end: int = Field(description="Offset one past the span in `Article.text`.", examples=[3222])
     sentence: str = Field(
         description="The sentence that contains the figure, for context.",
         examples=["投入资金12.5万元对山塘实施硬化、美化;"],
@@ -265,6 +283,7 @@ class Article(_Frozen):
         description="Publication date, `YYYY-MM-DD`; null when the dump has none.",
         examples=["2021-06-04"],
         pattern=r"^\d{4}-\d{2}-\d{2}$",
+        json_schema_extra={"format": "date"},
     )
     authors: tuple[str, ...] = Field(
         description="Author names from the byline (labels such as 记者 or 通讯员 removed; a "
@@ -277,6 +296,7 @@ class Article(_Frozen):
     url: str | None = Field(
         description="The article's URL from the metadata; null when absent.",
         examples=["http://192.168.99.30:8088/pc/content/202106/04/content_4980.html"],
+        json_schema_extra={"format": "uri"},
     )
     credits: tuple[Credit, ...] = Field(
         description="Closing credit lines (数据来源, 版式设计, 责任编辑…), kept out of the body.",
@@ -284,7 +304,7 @@ class Article(_Frozen):
     )
     lead: tuple[Paragraph, ...] = Field(
         description="Paragraphs before the first section heading.",
-        examples=[[{"index": 1, "text": "学史以明志,鉴往而知来。", "start": 0, "end": 12}]],
+        examples=[[{"index": 2, "text": LEAD_2_TEXT, "start": 193, "end": 341}]],
     )
     sections: tuple[Section, ...] = Field(
         description="Headed sections, in order.",
@@ -293,11 +313,9 @@ class Article(_Frozen):
                 {
                     "index": 1,
                     "heading": "坚持以上率下 党史学习掀热潮",
-                    "start": 13,
-                    "end": 40,
-                    "paragraphs": [
-                        {"index": 2, "text": "全区上下分层次开展活动。", "start": 28, "end": 40}
-                    ],
+                    "start": 342,
+                    "end": 1324,
+                    "paragraphs": [PARAGRAPH_EXAMPLE],
                 }
             ]
         ],
@@ -305,7 +323,7 @@ class Article(_Frozen):
     text: str = Field(
         description="The canonical body: lead paragraphs, then each section's heading and "
         "paragraphs, one per line (joined by `\\n`). All offsets point into this string.",
-        examples=["学史以明志,鉴往而知来。\n坚持以上率下 党史学习掀热潮\n全区上下分层次开展活动。"],
+        examples=["从烈士纪念碑前的缅怀追思到党旗下的铮铮誓言,…\n学史以明志,鉴往而知来。…"],
     )
     figures: tuple[Figure, ...] = Field(
         description="Numeric figures in the body paragraphs, in text order, numbered 1..n. "

@@ -8,14 +8,18 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import httpx2 as httpx
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from app.config import Settings
 from app.main import create_app
 from app.models import Article
 from app.parsing import parse_article
+from tests.api.schema_check import SchemaCheck
 from tests.pgserver import PostgresServer, bin_dir
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,6 +54,30 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_unconfigure(config: pytest.Config) -> None:
     if _CACHE_HOME is not None:
         shutil.rmtree(_CACHE_HOME, ignore_errors=True)
+
+
+_CHECKS: dict[int, SchemaCheck] = {}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def every_answer_matches_the_schema() -> Iterator[None]:
+    """Every answer a test gets through a TestClient is checked against the OpenAPI
+    document of the app that gave it (errors included); a mismatch fails that test."""
+    original = TestClient.request
+
+    def request(self: TestClient, method: str, url: Any, **kwargs: Any) -> httpx.Response:
+        response = original(self, method, url, **kwargs)
+        app = self.app
+        if isinstance(app, FastAPI):
+            key = id(app)
+            if key not in _CHECKS:
+                _CHECKS[key] = SchemaCheck(app.openapi())
+            _CHECKS[key].check(response)
+        return response
+
+    TestClient.request = request  # type: ignore[method-assign]
+    yield
+    TestClient.request = original  # type: ignore[method-assign]
 
 
 @pytest.fixture(scope="session")

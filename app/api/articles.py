@@ -134,7 +134,14 @@ def article_router(
     @precompute(index=_section_indexes)
     def get_section(
         article: ArticleDep,
-        index: Annotated[int, Path(description="1-based section index.", examples=[1])],
+        index: Annotated[
+            int,
+            Path(
+                description="1-based section index (0 or past the last: a 404).",
+                examples=[1],
+                json_schema_extra={"minimum": 1},
+            ),
+        ],
     ) -> Section:
         """One section by its 1-based index."""
         return section_or_404(article, index)

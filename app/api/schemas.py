@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.models import Figure, Section
+from app.models import P6_TEXT, Figure, Section
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", json_schema_serialization_defaults_required=True
+    )
 
 
 class SectionList(_Frozen):
@@ -41,7 +43,7 @@ class FigureList(_Frozen):
                 {
                     "id": 1,
                     "text": "534个",
-                    "value": 534,
+                    "value": 534.0,
                     "value_max": None,
                     "unit": "个",
                     "noun": "基层党组织",
@@ -50,9 +52,12 @@ class FigureList(_Frozen):
                     "kind": "count",
                     "section": None,
                     "paragraph": 1,
-                    "start": 97,
-                    "end": 101,
-                    "sentence": "云溪区534个基层党组织……",
+                    "start": 81,
+                    "end": 85,
+                    "sentence": "在这继往开来的历史性时刻,云溪区534个基层党组织,11543名党员干部围绕"
+                    "“学史明理、学史增信、学史崇德、学史力行”这个核心目标感悟思想伟力,赓续奋斗精神,"
+                    "把对党忠诚铸入灵魂、把红色基因融入血脉、把奋发有为见诸行动,凝聚起推动云溪高质量"
+                    "发展的磅礴力量。",
                 }
             ]
         ],
@@ -110,7 +115,9 @@ class ArticleSummary(_Frozen):
         description="The subtitle; null when none.", examples=["云溪区扎实推进党史学习教育纪实"]
     )
     date: str | None = Field(
-        description="Publication date `YYYY-MM-DD`; null when unknown.", examples=["2021-06-04"]
+        description="Publication date `YYYY-MM-DD`; null when unknown.",
+        examples=["2021-06-04"],
+        json_schema_extra={"format": "date"},
     )
     authors: tuple[str, ...] = Field(description="Author names.", examples=[["邓志强", "易松"]])
     source: str | None = Field(description="The source line; null when none.", examples=[None])
@@ -125,7 +132,24 @@ class ArticlePage(_Frozen):
 
     items: tuple[ArticleSummary, ...] = Field(
         description="The articles on this page.",
-        examples=[[{"id": "4980", "title": "传承红色基因 凝聚奋进力量", "counts": {}}]],
+        examples=[
+            [
+                {
+                    "id": "4980",
+                    "title": "传承红色基因 凝聚奋进力量",
+                    "subtitle": "云溪区扎实推进党史学习教育纪实",
+                    "date": "2021-06-04",
+                    "authors": ["邓志强", "易松"],
+                    "source": None,
+                    "counts": {
+                        "paragraphs": 15,
+                        "sections": 3,
+                        "figures": 20,
+                        "characters": 3404,
+                    },
+                }
+            ]
+        ],
     )
     next: str | None = Field(
         description="The next page as a relative reference (path and query, resolved "
@@ -148,13 +172,11 @@ class SearchHit(_Frozen):
         description="The paragraph's section index; null in the lead.", examples=[1]
     )
     paragraph: int = Field(description="The paragraph's index in the article.", examples=[3])
-    text: str = Field(
-        description="The paragraph's text.", examples=["全区上下分层次开展党史学习教育。"]
-    )
+    text: str = Field(description="The paragraph's text.", examples=[P6_TEXT])
     highlights: tuple[tuple[int, int], ...] = Field(
         description="Each occurrence of the query as `[start, end]` offsets into `text` "
         "(`text[start:end] == q`), non-overlapping, in order.",
-        examples=[[[6, 8]]],
+        examples=[[[31, 33]]],
     )
 
 
@@ -163,7 +185,17 @@ class SearchPage(_Frozen):
 
     items: tuple[SearchHit, ...] = Field(
         description="The hits on this page.",
-        examples=[[{"article_id": "4980", "section": 1, "paragraph": 3, "highlights": [[6, 8]]}]],
+        examples=[
+            [
+                {
+                    "article_id": "4980",
+                    "section": 1,
+                    "paragraph": 6,
+                    "text": P6_TEXT,
+                    "highlights": [[31, 33]],
+                }
+            ]
+        ],
     )
     next: str | None = Field(
         description="The next page as a relative reference (path and query, resolved "
