@@ -11,7 +11,7 @@ import hashlib
 from app.models import Article, Credit, Paragraph, Section
 from app.parsing.errors import ArticleParseError
 from app.parsing.figures import extract_figures
-from app.parsing.header import read_header, take_block_subtitle
+from app.parsing.header import read_header
 from app.parsing.metadata import cut_block, iso_date
 from app.parsing.normalize import (
     clean_lines,
@@ -24,6 +24,7 @@ from app.parsing.normalize import (
 from app.parsing.restore import Restorer
 from app.parsing.stats import compute_stats, han_count
 from app.parsing.structure import read_body
+from app.parsing.titles import take_block_subtitle
 
 __all__ = ["ArticleParseError", "parse_article"]
 

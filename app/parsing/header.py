@@ -16,8 +16,9 @@ from app.parsing.bylines import (
     undecorated,
 )
 from app.parsing.edges import DATELINE_START
-from app.parsing.metadata import MIN_BLOCK_TITLE_CHARS, MetaBlock, iso_date
+from app.parsing.metadata import MetaBlock, iso_date
 from app.parsing.normalize import is_page_chrome
+from app.parsing.titles import SUBTITLE, assign_titles, clean_pretitle
 
 # `来源:云溪新闻网` (and its siblings); the value may be empty (`来源:`).
 _SOURCE_LINE = re.compile(rf"^(?:{SOURCE_LABELS}|来自)\s?:\s?(.*)$")
@@ -39,10 +40,6 @@ _HEADER_NOISE = re.compile(
     r"^(?:(?:浏览|点击|阅读|访问)(?:次数|量)?\s?:?\s?\d*|【?字[号体]\s?:?.*|[\[【]?[大中小][\]】]?|"
     r"当前位置\s?:?.*|您现在的位置\s?:?.*|首页|[>»›]+|【[^】]{1,6}】|分享到\s?:?|\d+)$"
 )
-# A subtitle line starts with a dash run: `——云溪区扎实推进党史学习教育纪实`.
-_SUBTITLE = re.compile(r"^[—–-]{1,2}\s?(?=\S)")
-# A pre-title ends with a dash run (`牢记嘱托 感恩奋进——`).
-_PRETITLE_END = re.compile(r"[—–]{1,2}$")
 # A full sentence: a short first paragraph (`近日,云溪区召开大会。`) is body, never a
 # title line. Titles do not end in 。; an exclamation may end a title (`启航新征程!`),
 # so ! and ? count only on a line longer than a title.
@@ -185,8 +182,8 @@ def read_header(lines: list[str], meta: MetaBlock | None) -> tuple[Header, int]:
             names = _author_names(lines, i)
             found, i = names if names else ((), i)
             header.credits.append(("摄影", " ".join(found) or undecorated(line)))
-        elif _SUBTITLE.match(line) and (title_lines or meta):
-            header.subtitle = header.subtitle or _SUBTITLE.sub("", line)
+        elif SUBTITLE.match(line) and (title_lines or meta):
+            header.subtitle = header.subtitle or SUBTITLE.sub("", line)
         elif source := _SOURCE_LINE.match(line):
             value = source.group(1).strip()
             if not value and i < len(lines) and _is_source_value(lines[i]):
@@ -206,7 +203,7 @@ def read_header(lines: list[str], meta: MetaBlock | None) -> tuple[Header, int]:
         elif marker_before and (repeat := _repeated_title(lines, i - 1, title_lines)):
             # The page shows its title again under the date and source, with the
             # pre-title above it (`15家企业` / `17种产品…名单`).
-            header.pretitle = header.pretitle or _clean_pretitle(lines[i - 1 : repeat])
+            header.pretitle = header.pretitle or clean_pretitle(lines[i - 1 : repeat])
             i = repeat + 1
             continue
         elif marker_before or _SENTENCE.search(line):
@@ -221,7 +218,7 @@ def read_header(lines: list[str], meta: MetaBlock | None) -> tuple[Header, int]:
         marker_before = bool(title_lines)  # every branch above but the title line is a marker
     while title_lines and _SEPARATOR.match(title_lines[-1]):
         title_lines.pop()
-    kept = _assign_titles(header, title_lines, meta)
+    kept = assign_titles(header, title_lines, meta)
     if not marker_before and kept < len(title_lines):
         # No subtitle, source or author line closed the header, and the metadata
         # title ends earlier: the lines after it are the body's first headings.
@@ -241,18 +238,6 @@ def _repeated_title(lines: list[str], at: int, title_lines: list[str]) -> int | 
     return None
 
 
-def take_block_subtitle(header: Header, lines: list[str], used: int, meta: MetaBlock | None) -> int:
-    """A subtitle long enough to pass for prose (`年过五十的她…，在比赛中拿下不俗的成绩`)
-    ends the header when the block stores it glued right after the title."""
-    if not (meta and header.title and not header.subtitle and used < len(lines)):
-        return used
-    glued = header.title.replace(" ", "") + lines[used].replace(" ", "")
-    if any(glued in text.replace(" ", "") for text in meta.texts):
-        header.subtitle = lines[used]
-        return used + 1
-    return used
-
-
 def _author_names(lines: list[str], i: int) -> tuple[tuple[str, ...], int] | None:
     """Names from the author line at ``lines[i - 1]`` and the name lines after it."""
     parts = [lines[i - 1]]
@@ -261,116 +246,3 @@ def _author_names(lines: list[str], i: int) -> tuple[tuple[str, ...], int] | Non
         i += 1
     names = parse_names(" ".join(parts))
     return (names, i) if names else None
-
-
-def _assign_titles(header: Header, title_lines: list[str], meta: MetaBlock | None) -> int:
-    """Set title and pre-title; return how many of ``title_lines`` belong to them."""
-    if meta and meta.subtitle and not header.subtitle:
-        header.subtitle = meta.subtitle
-    meta_title = _pick_meta_title(title_lines, meta, header.subtitle)
-    if meta_title:
-        compact = meta_title.replace(" ", "")
-        matched = [k for k, line in enumerate(title_lines) if line.replace(" ", "") in compact]
-        pre = title_lines[: matched[0]] if matched else []
-        header.title = meta_title
-        header.title_from_block = not title_lines
-        header.pretitle = _clean_pretitle(pre)
-        kept = matched[-1] + 1 if matched else len(title_lines)
-        # Header lines right after the title that the block holds as another value
-        # are the subtitle (`海南自贸区…集中开工` / `签约项目总投资681亿元`).
-        after = []
-        others = [t.replace(" ", "") for t in meta.texts] if meta else []
-        for line in title_lines[kept:]:
-            if not any(line.replace(" ", "") in other for other in others):
-                break
-            after.append(line)
-        if after and not header.subtitle:
-            header.subtitle = _SUBTITLE.sub("", " ".join(after))
-            kept += len(after)
-        return kept
-    if not title_lines:
-        return 0
-    split = next((k for k, line in enumerate(title_lines) if _PRETITLE_END.search(line)), None)
-    if split is not None and split < len(title_lines) - 1:
-        header.pretitle = _clean_pretitle(title_lines[: split + 1])
-        header.title = " ".join(title_lines[split + 1 :])
-    else:
-        header.title = " ".join(title_lines)
-    return len(title_lines)
-
-
-def _pick_meta_title(
-    title_lines: list[str], meta: MetaBlock | None, subtitle: str | None
-) -> str | None:
-    if not meta or not meta.texts:
-        return None
-    shown = [line.replace(" ", "") for line in title_lines if not _PRETITLE_END.search(line)]
-    shown = [part for part in shown if len(part) >= 2]
-    # The run that holds the first title line the header shows (a subtitle run may
-    # come before the title in the block).
-    for part in shown:
-        for text in meta.texts:
-            if part in text.replace(" ", ""):
-                return _trim_run(text, shown, subtitle)
-    if title_lines:
-        return None  # the header shows a title the metadata does not have: trust the page
-    longest = max(meta.texts, key=len)
-    # Alone, a short run is a name, a column or a paper (`黄一阳`, `今日要闻`), not a title.
-    return longest if len(longest.replace(" ", "")) >= MIN_BLOCK_TITLE_CHARS else None
-
-
-def _trim_run(run: str, shown: list[str], subtitle: str | None) -> str:
-    """Cut other fields glued onto the title inside one metadata run.
-
-    Some sites store the subtitle without dashes right after the title, or a
-    column name after it: `…凝聚奋进力量云溪区扎实推进…纪实110云溪要闻`, or an author
-    before it: `丁朝霞全市招商引资…`. The known subtitle ends the title; so does text
-    glued (no space) right after the last title part the header shows, and text glued
-    right before the first one starts it.
-    """
-    if subtitle:
-        at = run.find(subtitle)
-        if at > 0:
-            run = run[:at].rstrip()
-    for part in reversed(shown):
-        end = _compact_end(run, part)
-        if end is not None:
-            if end < len(run) and run[end] != " ":
-                run = run[:end]
-            break
-    # Two shown lines glued with no space inside the run are two fields (the title,
-    # then the subtitle stored after it): the title ends at the first such seam.
-    ends = [e for e in (_compact_end(run, part) for part in shown) if e is not None]
-    starts = {st for st in (_compact_start(run, part) for part in shown) if st is not None}
-    seam = min((e for e in ends if e in starts and e < len(run)), default=None)
-    if seam is not None:
-        run = run[:seam]
-    for part in shown:
-        start = _compact_start(run, part)
-        if start is not None:
-            # Text glued (no space) before the first part the header shows is another
-            # field, an author or an id: `丁朝霞全市招商引资…`.
-            if start > 0 and run[start - 1] != " ":
-                run = run[start:]
-            break
-    return run
-
-
-def _compact_start(run: str, part: str) -> int | None:
-    """Start offset in ``run`` of ``part`` (which has no spaces), spaces in run ignored."""
-    positions = [i for i, char in enumerate(run) if char != " "]
-    at = "".join(run[i] for i in positions).find(part)
-    return None if at < 0 else positions[at]
-
-
-def _compact_end(run: str, part: str) -> int | None:
-    """End offset in ``run`` of ``part`` (which has no spaces), spaces in run ignored."""
-    positions = [i for i, char in enumerate(run) if char != " "]
-    at = "".join(run[i] for i in positions).find(part)
-    return None if at < 0 else positions[at + len(part) - 1] + 1
-
-
-def _clean_pretitle(lines: list[str]) -> str | None:
-    text = " ".join(lines)
-    text = _PRETITLE_END.sub("", text).strip()
-    return text or None
