@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -34,12 +36,49 @@ from app.api.http import (
     Representation,
     common_headers,
     etag_matches,
+    negotiated,
     not_modified_since,
     represent,
 )
 from app.api.resources import allowed_methods, precomputed_paths
+from app.api.schemas import SectionList
 
 log = logging.getLogger("app.api.fastpath")
+
+# Other articles' resources kept as ready answers (a ~40 KB article, its parts and
+# the codings asked for: ~10 MB at most), most recently used first.
+STORED_RECENT = 256
+# A resource of one article, as the article routes serve it (app/api/articles.py):
+# group 1 the id (at most 128 characters, one path segment), group 2 the part.
+ARTICLE_RESOURCE = re.compile(
+    r"^/articles/([^/]{1,128})(|/sections|/sections/[1-9][0-9]{0,5}|/stats)$"
+)
+JSON_HEADERS: Headers = [(b"content-type", b"application/json")]
+
+
+def stored_body(corpus: Any, path: str) -> bytes | None:
+    """The JSON the article routes would answer for ``path``, from the store's bytes:
+    the article as stored at ingest, or a part of it serialised by the same models
+    FastAPI uses. None: not such a path, or an id or section that does not exist."""
+    match = ARTICLE_RESOURCE.match(path)
+    if match is None or match[1] == "skipped":
+        return None
+    article_id, part = match[1], match[2]
+    if not part:
+        body: bytes | None = corpus.article_json(article_id)
+        return body
+    article = corpus.get(article_id)
+    if article is None:
+        return None
+    if part == "/stats":
+        return bytes(article.stats.model_dump_json(), "utf-8")
+    if part == "/sections":
+        sections = SectionList(items=article.sections, total=len(article.sections))
+        return bytes(sections.model_dump_json(), "utf-8")
+    index = int(part.rsplit("/", 1)[1])
+    if index > len(article.sections):
+        return None
+    return bytes(article.sections[index - 1].model_dump_json(), "utf-8")
 
 
 class HttpLayer:
@@ -60,6 +99,8 @@ class HttpLayer:
         self.last_modified = last_modified
         self.fast_path = fast_path
         self.table: dict[str, Representation] = {}
+        # Answers of other articles' resources, made from stored bytes on first use.
+        self.recent: OrderedDict[str, Representation] = OrderedDict()
         self.warmed = False
         self.warming: asyncio.Task[None] | None = None
 
@@ -125,13 +166,52 @@ class HttpLayer:
             return None
         representation = self.table.get(scope["path"])
         if representation is None:
-            return None
+            representation = self.stored(scope)
+            if representation is None:
+                return None
         return await answer(representation, scope, send)
+
+    def stored(self, scope: Scope) -> Representation | None:
+        """Any article's resources (``/articles/{id}``, its sections, a section, its
+        stats) from the bytes the store keeps, like the primary article's: the recent
+        ones kept in an LRU, each compressed only into the codings asked for so far.
+        None (FastAPI answers, an error included) for anything else."""
+        path = scope["path"]
+        wanted = negotiated(scope["headers"])
+        representation = self.recent.get(path)
+        if representation is not None:
+            self.recent.move_to_end(path)
+            if all(c in representation.variants for c in wanted):
+                return representation
+            body = representation.variants["identity"].body
+        else:
+            found = stored_body(self.api.state.articles, path)
+            if found is None:
+                return None
+            body = found
+        codings = (
+            tuple(c for c in (*representation.variants, *wanted) if c != "identity")
+            if representation
+            else wanted
+        )
+        representation = represent(
+            body,
+            JSON_HEADERS,
+            path=path,
+            max_age=self.max_age,
+            last_modified=self.last_modified,
+            codings=codings,
+        )
+        self.recent[path] = representation
+        if len(self.recent) > STORED_RECENT:
+            self.recent.popitem(last=False)
+        return representation
 
     def _restart(self) -> None:
         """The store moved to a new generation (a re-ingest): what was precomputed may be
         stale. Drop it, date new answers from now, and precompute again meanwhile."""
         self.table = {}
+        self.recent = OrderedDict()
         self.last_modified = time.time()
         if self.warming is not None:
             self.warming.cancel()
@@ -298,6 +378,7 @@ class _Finisher:
                     path=self.scope["path"],
                     max_age=self.layer.max_age,
                     last_modified=self.layer.last_modified,
+                    codings=negotiated(self.scope["headers"]),  # not every coding
                 )
                 await answer(representation, self.scope, self.send)
         elif self.scope["method"] != "HEAD":

@@ -119,9 +119,17 @@ class Representation:
 
 
 def represent(
-    body: bytes, headers: Headers, *, path: str, max_age: int, last_modified: float
+    body: bytes,
+    headers: Headers,
+    *,
+    path: str,
+    max_age: int,
+    last_modified: float,
+    codings: tuple[str, ...] = ("br", "gzip"),
 ) -> Representation:
-    """Every variant of a 200 response, with ETag, caching and security headers."""
+    """The variants of a 200 response (identity and each of ``codings`` worth sending),
+    with ETag, caching and security headers. A per-request answer asks only for the
+    coding its client negotiated (:func:`negotiated`); a precomputed one for all."""
     kept = [(k, v) for k, v in headers if k not in OWN]
     names = {k for k, _ in kept}
     if b"cache-control" not in names:
@@ -137,8 +145,8 @@ def represent(
     digest = hashlib.sha256(body).hexdigest()[:32]
     bodies = {"identity": body}
     if len(body) >= MIN_COMPRESS_BYTES and content_type.startswith(COMPRESSIBLE):
-        bodies["br"] = _compressed(body, digest, "br")
-        bodies["gzip"] = _compressed(body, digest, "gzip")
+        for coding in codings:
+            bodies[coding] = _compressed(body, digest, coding)
     variants = {}
     for coding, data in bodies.items():
         etag = digest if coding == "identity" else f"{digest}-{coding}"
@@ -181,6 +189,14 @@ _CODINGS_CACHE: dict[bytes, tuple[str, ...]] = {}
 # Clients send a handful of distinct Accept-Encoding values; the cache is a dict
 # bounded by this many entries (cleared when full) so odd values cannot grow it.
 _CODINGS_CACHE_SIZE = 256
+
+
+def negotiated(scope_headers: list[tuple[bytes, bytes]]) -> tuple[str, ...]:
+    """The one coding worth computing for this request (its best), or none."""
+    for name, value in scope_headers:
+        if name == b"accept-encoding":
+            return preferred_codings(value)[:1]
+    return ()
 
 
 def preferred_codings(accept_encoding: bytes) -> tuple[str, ...]:

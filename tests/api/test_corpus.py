@@ -12,9 +12,11 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from fastapi.testclient import TestClient
 
+from app.api import http
 from app.config import Settings
 from app.main import create_app
 from tests.api.helpers import assert_problem
+from tests.api.test_http import COMPARED, raw
 from tests.pgserver import PostgresServer
 
 COUNT = 25
@@ -238,3 +240,46 @@ def test_both_stores_answer_byte_for_byte(both_clients: list[TestClient], path: 
     assert sqlite.status_code == postgresql.status_code
     assert sqlite.content == postgresql.content
     assert sqlite.headers.get("etag") == postgresql.headers.get("etag")
+
+
+@pytest.mark.parametrize("coding", ["identity", "gzip", "br"])
+def test_articles_are_answered_from_stored_bytes(corpus_client: TestClient, coding: str) -> None:
+    """/articles/{id}, its sections, each section and its stats come from the store's
+    bytes through the fast path, byte for byte what FastAPI answers (a query string
+    forces FastAPI), in the coding asked for."""
+    layer = corpus_client.app.http_layer  # type: ignore[attr-defined]
+    ids = [str(item["id"]) for item in walk(corpus_client, "/articles?limit=100")][:6]
+    for article_id in ids:
+        sections = corpus_client.get(f"/articles/{article_id}/sections").json()["total"]
+        paths = ["", "/sections", "/stats", *(f"/sections/{i}" for i in range(1, sections + 1))]
+        for part in paths:
+            path = f"/articles/{article_id}{part}"
+            fast = raw(corpus_client, path, **{"accept-encoding": coding})
+            assert path in layer.recent
+            slow = raw(corpus_client, f"{path}?fall=through", **{"accept-encoding": coding})
+            assert fast[0] == slow[0] == 200, path
+            assert fast[2] == slow[2], path
+            assert {h: fast[1].get(h) for h in COMPARED} == {h: slow[1].get(h) for h in COMPARED}
+            size = len(raw(corpus_client, path, **{"accept-encoding": "identity"})[2])
+            expected = None if coding == "identity" or size < http.MIN_COMPRESS_BYTES else coding
+            assert fast[1].get("content-encoding") == expected
+    for path in ("/articles/nope", "/articles/10003/sections/99", "/articles/skipped"):
+        raw(corpus_client, path)
+        assert path not in layer.recent  # FastAPI answered (a 404, or the skipped list)
+
+
+def test_a_request_compresses_only_into_its_coding(
+    corpus_client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made: list[str] = []
+    original = http._compressed
+
+    def counting(body: bytes, digest: str, coding: str) -> bytes:
+        made.append(coding)
+        return original(body, digest, coding)
+
+    monkeypatch.setattr(http, "_compressed", counting)
+    http._COMPRESSED.clear()
+    response = corpus_client.get("/articles?limit=50&fresh=1", headers={"accept-encoding": "gzip"})
+    assert response.headers["content-encoding"] == "gzip"
+    assert made == ["gzip"]
