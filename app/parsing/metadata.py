@@ -82,9 +82,10 @@ MAX_UNMARKED_TAIL_CHARS = 30
 # Clause punctuation inside a line: prose, not a metadata fragment.
 _PROSE = re.compile(r"[。,，;；!?！？]")
 
-# What ends a body line (and so cannot be glued metadata): sentence punctuation
-# and the closing bracket of a byline.
-_BODY_LINE_END = re.compile(r"[。！？!?…”」』)）\]】]$")
+# What ends a body line (and so cannot be glued metadata): sentence punctuation, maybe
+# inside a closing quote, and the closing bracket of a byline. A quote closing a phrase
+# (`能否有“疗效”`) ends title fragments too.
+_BODY_LINE_END = re.compile(r"[。！？!?…][”」』]?$|[)）\]】]$")
 # A title shown in the block alone (the header shows none) is at least this long:
 # shorter runs are names, column names and paper names (`黄一阳`, `今日要闻`, `濮阳日报`).
 MIN_BLOCK_TITLE_CHARS = 5
