@@ -48,7 +48,7 @@ def format_line(entry: Entry) -> str:
     created, method, path, query, status, elapsed, size, client = entry
     line = (
         f'{{"ts": "{timestamp(created)}", "level": "info", "logger": "{ACCESS_LOGGER}", '
-        f'{_request_part(method, path, status)}, "duration_ms": {round(elapsed * 1000, 3)}, '
+        f'{request_part(method, path, status)}, "duration_ms": {round(elapsed * 1000, 3)}, '
         f'"bytes": {size}'
     )
     if query:
@@ -59,7 +59,17 @@ def format_line(entry: Entry) -> str:
 
 
 # A service answers the same few paths, statuses and clients over and over: their
-# JSON-escaped parts are made once (bounded caches, so odd paths cannot grow them).
+# JSON-escaped parts are made once (bounded caches, so odd paths cannot grow them:
+# at most 1024 entries, and a longer method + path than CACHED_PATH is escaped each time).
+CACHED_PATH = 256
+
+
+def request_part(method: str, path: str, status: int) -> str:
+    if len(path) + len(method) > CACHED_PATH:
+        return _request_part.__wrapped__(method, path, status)
+    return _request_part(method, path, status)
+
+
 @functools.lru_cache(maxsize=1024)
 def _request_part(method: str, path: str, status: int) -> str:
     message = encode_basestring(f"{method} {path} {status}")

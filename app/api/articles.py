@@ -11,10 +11,12 @@ holds the articles elsewhere (SQLite, PostgreSQL...) provides its own *find*
 
 # No `from __future__ import annotations` here: FastAPI reads the route functions'
 # annotations, which name the local ArticleDep, at definition time.
+import re
 from collections.abc import Callable, Mapping
 from typing import Annotated, Any, Protocol, TypeVar
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Request
+from pydantic import BeforeValidator
 
 from app.api.errors import error_responses
 from app.api.figure_filters import FigureFilters, filter_figures
@@ -23,6 +25,20 @@ from app.api.schemas import FigureList, SectionList
 from app.models import Article, Figure, Section, Stats
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+# A path integer in its one canonical form: decimal digits, no sign but `-`, no spaces,
+# underscores or leading zeros (Python's int() would read `+1`, ` 1` and `1_0`).
+CANONICAL_INT = re.compile(r"-?(?:0|[1-9][0-9]*)")
+
+
+def _canonical_int(value: object) -> object:
+    if isinstance(value, str) and not CANONICAL_INT.fullmatch(value):
+        raise ValueError("must be a whole number in plain decimal digits")
+    return value
+
+
+# An int path parameter that accepts only the canonical form (else 422).
+PathInt = Annotated[int, BeforeValidator(_canonical_int)]
 
 
 class ArticleSource(Protocol):
@@ -135,7 +151,7 @@ def article_router(
     def get_section(
         article: ArticleDep,
         index: Annotated[
-            int,
+            PathInt,
             Path(
                 description="1-based section index (0 or past the last: a 404).",
                 examples=[1],
@@ -158,7 +174,7 @@ def article_router(
     @precompute(fid=_figure_ids)
     def get_figure(
         article: ArticleDep,
-        fid: Annotated[int, Path(description="The figure's id.", examples=[1])],
+        fid: Annotated[PathInt, Path(description="The figure's id.", examples=[1])],
     ) -> Figure:
         """One figure (or slogan) by id."""
         return figure_or_404(article, fid)

@@ -4,10 +4,13 @@
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Callable
 from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
 
 from app.api.articles import article_router, find_by_id
 from app.api.errors import error_responses
@@ -30,9 +33,30 @@ router = APIRouter()
 # Longest search query: a phrase, not a paragraph; bounds the cost of one scan step.
 MAX_QUERY = 64
 MAX_LIMIT = 100
-# A YYYY-MM-DD bound (month 01-12, day 01-31). Bounds compare as ISO strings, so a
-# day the month lacks (2021-02-30) is still a well-defined bound and is answered.
+# A YYYY-MM-DD bound (month 01-12, day 01-31); the day must exist in its month
+# (2021-02-30 is a 422, like 2021-13-01). Bounds compare as ISO strings.
 DATE_PATTERN = r"^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$"
+
+
+def _real_dates(**bounds: str | None) -> None:
+    """422 for a bound the calendar lacks (the pattern lets 2021-02-30 through)."""
+    wrong = []
+    for name, value in bounds.items():
+        if value is None:
+            continue
+        try:
+            datetime.date.fromisoformat(value)
+        except ValueError:
+            wrong.append(
+                {
+                    "loc": ("query", name),
+                    "msg": f"{value} is not a date: its month has no such day",
+                    "type": "value_error",
+                    "input": value,
+                }
+            )
+    if wrong:
+        raise RequestValidationError(wrong)
 
 
 def install(app: FastAPI, corpus: StoreCorpus) -> None:
@@ -118,17 +142,19 @@ def list_articles(
     date_from: Annotated[
         str | None,
         Query(
-            description="Only dated on or after (YYYY-MM-DD).",
+            description="Only dated on or after (YYYY-MM-DD, a day that exists).",
             examples=["2021-01-01"],
             pattern=DATE_PATTERN,
+            json_schema_extra={"format": "date"},
         ),
     ] = None,
     date_to: Annotated[
         str | None,
         Query(
-            description="Only dated on or before (YYYY-MM-DD).",
+            description="Only dated on or before (YYYY-MM-DD, a day that exists).",
             examples=["2021-12-31"],
             pattern=DATE_PATTERN,
+            json_schema_extra={"format": "date"},
         ),
     ] = None,
     author: Annotated[
@@ -140,6 +166,7 @@ def list_articles(
     ] = None,
 ) -> ArticlePage:
     """Article summaries, newest first (undated last), then by id; paged."""
+    _real_dates(date_from=date_from, date_to=date_to)
     filters = Filters(date_from=date_from, date_to=date_to, author=author, source=source)
     offset = int(cursor or 0)
     page, total = corpus.page(filters, offset, limit)
@@ -232,10 +259,23 @@ def corpus_stats(corpus: CorpusDep) -> CorpusStats:
     responses=error_responses(500),
     tags=["service"],
 )
-def health(corpus: CorpusDep) -> Health:
-    """Liveness, and how many files were loaded and skipped."""
+def health(corpus: CorpusDep, response: Response) -> Health:
+    """Liveness, and how many files were loaded and skipped. Never cached (`no-store`):
+    a probe must reach the server, not a cache in between."""
+    response.headers["Cache-Control"] = "no-store"
+    return health_of(corpus)
+
+
+def health_of(corpus: StoreCorpus) -> Health:
+    """/health's body, read now (a re-ingest changes the counts)."""
     loaded, skipped = corpus.health
     return Health(status="ok", loaded=loaded, skipped=skipped, primary=corpus.primary_id)
+
+
+def live_bodies(corpus: StoreCorpus) -> dict[str, Callable[[], bytes]]:
+    """The no-store resources the fast path answers itself, each body made per request
+    (the same bytes FastAPI would send, without FastAPI's ~0.5 ms)."""
+    return {"/health": lambda: health_of(corpus).model_dump_json().encode()}
 
 
 # After /articles/skipped, which /articles/{id} would otherwise match.

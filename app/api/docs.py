@@ -15,6 +15,11 @@ ASSETS = Path(fastapi_offline.__file__).parent / "static"
 ASSETS_PATH = "/docs-assets"
 
 
+def asset_names() -> list[str]:
+    """The asset files served under ASSETS_PATH, by name."""
+    return sorted(path.name for path in ASSETS.iterdir() if path.is_file())
+
+
 def install(app: FastAPI) -> None:
     app.mount(ASSETS_PATH, StaticFiles(directory=ASSETS), name="docs-assets")
 

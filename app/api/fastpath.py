@@ -19,17 +19,20 @@ answer never enters them.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import ctypes
 import logging
 import re
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlsplit
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api import errors
+from app.api import docs, errors
 from app.api.http import (
     PREFLIGHT,
     Headers,
@@ -81,6 +84,12 @@ def stored_body(corpus: Any, path: str) -> bytes | None:
     return bytes(article.sections[index - 1].model_dump_json(), "utf-8")
 
 
+# Bodies larger than WHOLE_BODY are sent in SEND_CHUNK pieces (see send_body);
+# /article (~40 KB identity) is sent whole.
+WHOLE_BODY = 65_536
+SEND_CHUNK = 16_384
+
+
 class HttpLayer:
     """Answers precomputed resources itself; gives every answer the same HTTP semantics."""
 
@@ -101,6 +110,8 @@ class HttpLayer:
         self.table: dict[str, Representation] = {}
         # Answers of other articles' resources, made from stored bytes on first use.
         self.recent: OrderedDict[str, Representation] = OrderedDict()
+        # no-store answers (/health): sent as they are, by this process every time.
+        self.live: dict[str, tuple[Headers, bytes]] = {}
         self.warmed = False
         self.warming: asyncio.Task[None] | None = None
 
@@ -120,8 +131,12 @@ class HttpLayer:
         await self._fall_through(scope, receive, send)
 
     def paths(self) -> list[str]:
-        """The resources answered from bytes, read from the app's routes."""
-        return precomputed_paths(self.api.routes, self.api.state.articles.primary)
+        """The resources answered from bytes, read from the app's routes, and the docs'
+        JS and CSS (~2.8 MB): one shared copy of each body and coding, so many clients
+        fetching them (and leaving them unread) cost no copy each, and /docs loads
+        without FastAPI. A Range request for one still goes to StaticFiles."""
+        assets = [f"{docs.ASSETS_PATH}/{name}" for name in docs.asset_names()]
+        return [*precomputed_paths(self.api.routes, self.api.state.articles.primary), *assets]
 
     def allow(self, scope: Scope) -> str | None:
         """The methods the request's path allows (from the app's routes); None: no such path."""
@@ -166,6 +181,9 @@ class HttpLayer:
             return None
         representation = self.table.get(scope["path"])
         if representation is None:
+            live = self.live.get(scope["path"])
+            if live is not None:
+                return await answer_live(live, scope, send)
             representation = self.stored(scope)
             if representation is None:
                 return None
@@ -249,6 +267,12 @@ class HttpLayer:
     async def _fill(self) -> None:
         if not self.fast_path:
             return
+        try:
+            await self._fill_table()
+        finally:
+            release_free_memory()
+
+    async def _fill_table(self) -> None:
         for path in self.paths():
             await asyncio.sleep(0)  # let requests that arrive meanwhile be served
             response = _Response()
@@ -257,7 +281,10 @@ class HttpLayer:
             except Exception:
                 log.exception("could not precompute %s; it will be served by FastAPI", path)
                 continue
-            if response.status == 200:
+            if response.status == 200 and _no_store(response.headers):
+                headers = finish_headers(200, response.headers, path, None)
+                self.live[path] = (headers, response.body)
+            elif response.status == 200:
                 self.table[path] = represent(
                     response.body,
                     response.headers,
@@ -281,10 +308,22 @@ class HttpLayer:
             raise  # ServerErrorMiddleware logs it (its handler) and re-raises to the server
 
 
-async def answer(representation: Representation, scope: Scope, send: Send) -> tuple[int, int]:
+def release_free_memory() -> None:
+    """Hand the heap's free pages back to the OS (glibc's malloc_trim; elsewhere nothing).
+
+    Compressing the precomputed bodies (brotli's window buffers) leaves ~10 MB of
+    freed heap that glibc would otherwise keep for the life of the process."""
+    with contextlib.suppress(AttributeError, OSError):  # not glibc: nothing to do
+        ctypes.CDLL(None).malloc_trim(0)
+
+
+async def answer(
+    representation: Representation, scope: Scope, send: Send, *, ranges: bool = True
+) -> tuple[int, int] | None:
     """Send the variant the request negotiates: 200, or 304 when the client has it.
 
-    Returns the status and the number of body bytes sent.
+    Returns the status and the number of body bytes sent; None, having sent nothing,
+    for a Range request when ``ranges`` (FastAPI answers those: 206, 416).
     """
     accept_encoding = b""
     if_none_match = if_modified_since = None
@@ -295,6 +334,8 @@ async def answer(representation: Representation, scope: Scope, send: Send) -> tu
             if_none_match = value
         elif name == b"if-modified-since":
             if_modified_since = value
+        elif name == b"range" and ranges:
+            return None
     variant = representation.select(accept_encoding)
     if if_none_match is not None:  # RFC 9110 13.2.2: If-Modified-Since is then ignored
         fresh = etag_matches(if_none_match, variant.etag)
@@ -308,8 +349,30 @@ async def answer(representation: Representation, scope: Scope, send: Send) -> tu
         return 304, 0
     await send({"type": "http.response.start", "status": 200, "headers": variant.headers})
     body = b"" if scope["method"] == "HEAD" else variant.body
+    await send_body(body, send)
+    return 200, len(body)
+
+
+async def answer_live(live: tuple[Headers, bytes], scope: Scope, send: Send) -> tuple[int, int]:
+    """Send a no-store answer as it is: no ETag, no 304, no coding."""
+    headers, body = live
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    body = b"" if scope["method"] == "HEAD" else body
     await send({"type": "http.response.body", "body": body})
     return 200, len(body)
+
+
+async def send_body(body: bytes, send: Send) -> None:
+    """Send ``body``; one over WHOLE_BODY in SEND_CHUNK pieces, so the server's flow
+    control waits between them and a client that stops reading holds about one piece
+    of bytes of its own (a body sent whole is the shared, cached one: no copy)."""
+    if len(body) <= WHOLE_BODY:
+        await send({"type": "http.response.body", "body": body})
+        return
+    for start in range(0, len(body), SEND_CHUNK):
+        piece = body[start : start + SEND_CHUNK]
+        more = start + SEND_CHUNK < len(body)
+        await send({"type": "http.response.body", "body": piece, "more_body": more})
 
 
 def finish_headers(status: int, headers: Headers, path: str, allow: str | None) -> Headers:
@@ -349,6 +412,7 @@ class _Finisher:
     send: Send
     started: bool = False
     buffering: bool = False
+    replacing: bool = False
     status: int = 0
     headers: Headers = field(default_factory=list)
     chunks: list[bytes] = field(default_factory=list)
@@ -359,7 +423,11 @@ class _Finisher:
             self.status = message["status"]
             self.headers = list(message.get("headers", []))
             lengths = [v for k, v in self.headers if k == b"content-length"]
-            self.buffering = self.status == 200 and bool(lengths)
+            # A no-store answer (/health) is sent as it is: no ETag, no 304.
+            self.buffering = self.status == 200 and bool(lengths) and not _no_store(self.headers)
+            if self.status >= 400 and not _is_problem(self.headers):
+                self.replacing = True  # a framework's plain-text error: made a problem below
+                return
             if not self.buffering:
                 allow = self.layer.allow(self.scope) if self.status == 405 else None
                 headers = finish_headers(self.status, self.headers, self.scope["path"], allow)
@@ -369,7 +437,11 @@ class _Finisher:
             await self.send(message)
             return
         more = message.get("more_body", False)
-        if self.buffering:
+        if self.replacing:
+            self.chunks.append(message.get("body", b""))
+            if not more:
+                await self._send_problem()
+        elif self.buffering:
             self.chunks.append(message.get("body", b""))
             if not more:
                 representation = represent(
@@ -380,15 +452,43 @@ class _Finisher:
                     last_modified=self.layer.last_modified,
                     codings=negotiated(self.scope["headers"]),  # not every coding
                 )
-                await answer(representation, self.scope, self.send)
+                await answer(representation, self.scope, self.send, ranges=False)
         elif self.scope["method"] != "HEAD":
             await self.send(message)
         elif not more:
             await self.send({"type": "http.response.body", "body": b""})
 
+    async def _send_problem(self) -> None:
+        """The same error as a problem+json body: Starlette's own errors (StaticFiles'
+        400/416 for a bad Range, ...) are plain text. A short plain-text body is kept
+        as the detail; the headers that describe the error (Content-Range, Allow) stay."""
+        text = b"".join(self.chunks).decode("utf-8", "replace").strip()
+        plain = any(k == b"content-type" and v.startswith(b"text/plain") for k, v in self.headers)
+        detail = text if plain and 0 < len(text) <= 200 else HTTPStatus(self.status).phrase
+        kept = {k: v for k, v in self.headers if k in KEPT_ON_ERRORS}
+        crash = errors.problem(self.status, detail, self.scope["path"])
+        headers = [*crash.raw_headers, *kept.items()]
+        body = bytes(crash.body)
+        self.replacing = False
+        self.chunks = []
+        await self.send_plain(self.status, headers, body)
+
     async def send_plain(self, status: int, headers: Headers, body: bytes) -> None:
         await self({"type": "http.response.start", "status": status, "headers": headers})
         await self({"type": "http.response.body", "body": body})
+
+
+# Headers of an error response that a problem body keeps (they describe the error).
+KEPT_ON_ERRORS = frozenset({b"content-range", b"allow", b"retry-after", b"www-authenticate"})
+
+
+def _no_store(headers: Headers) -> bool:
+    return any(k == b"cache-control" and b"no-store" in v for k, v in headers)
+
+
+def _is_problem(headers: Headers) -> bool:
+    problem = errors.PROBLEM_JSON.encode()
+    return any(k == b"content-type" and v.startswith(problem) for k, v in headers)
 
 
 @dataclass(slots=True)

@@ -42,8 +42,15 @@ class FigureFilters:
     approximate: Annotated[
         bool | None, Query(description="Only approximate (true) or exact (false) figures.")
     ] = None
-    min: Annotated[float | None, Query(description="Only values ≥ this.", examples=[100])] = None
-    max: Annotated[float | None, Query(description="Only values ≤ this.", examples=[10000])] = None
+    # nan and inf compare false or always true: a 422, not a silently empty or full list.
+    min: Annotated[
+        float | None,
+        Query(description="Only values ≥ this.", examples=[100], allow_inf_nan=False),
+    ] = None
+    max: Annotated[
+        float | None,
+        Query(description="Only values ≤ this.", examples=[10000], allow_inf_nan=False),
+    ] = None
 
     def __post_init__(self) -> None:
         if self.unit is not None and self.unit not in KNOWN_UNITS:

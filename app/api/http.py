@@ -143,7 +143,7 @@ def represent(
     stamp = next(v for k, v in kept if k == b"last-modified").decode("latin-1")
     modified = _parse_date(stamp)
     digest = hashlib.sha256(body).hexdigest()[:32]
-    bodies = {"identity": body}
+    bodies = {"identity": _shared(body, digest)}
     if len(body) >= MIN_COMPRESS_BYTES and content_type.startswith(COMPRESSIBLE):
         for coding in codings:
             bodies[coding] = _compressed(body, digest, coding)
@@ -165,9 +165,21 @@ def represent(
 
 _COMPRESSED: dict[tuple[str, str], bytes] = {}
 # Fall-through bodies are compressed per request; the big ones (docs assets, long
-# filtered lists) are kept by content hash, at most this many (cleared when full).
+# filtered lists) are kept by content hash, as they are and compressed, at most this
+# many (cleared when full).
 _COMPRESSED_SIZE = 64
 _COMPRESSED_MIN_BYTES = 16_384
+
+
+def _shared(body: bytes, digest: str) -> bytes:
+    """One copy of a large body for every answer that sends it (a docs asset that many
+    clients fetch, and leave unread, is held once, not once per connection)."""
+    if len(body) < _COMPRESSED_MIN_BYTES:
+        return body
+    kept = _COMPRESSED.setdefault((digest, "identity"), body)
+    if len(_COMPRESSED) > _COMPRESSED_SIZE:
+        _COMPRESSED.clear()
+    return kept
 
 
 def _compressed(body: bytes, digest: str, coding: str) -> bytes:
@@ -187,8 +199,11 @@ def _compressed(body: bytes, digest: str, coding: str) -> bytes:
 
 _CODINGS_CACHE: dict[bytes, tuple[str, ...]] = {}
 # Clients send a handful of distinct Accept-Encoding values; the cache is a dict
-# bounded by this many entries (cleared when full) so odd values cannot grow it.
+# bounded by this many entries (cleared when full) of at most this many bytes each
+# (real values are ~20-60 bytes; a longer one is parsed each time, never kept), so
+# odd values cannot grow it: at most 64 KiB of keys.
 _CODINGS_CACHE_SIZE = 256
+_CODINGS_CACHE_KEY_BYTES = 256
 
 
 def negotiated(scope_headers: list[tuple[bytes, bytes]]) -> tuple[str, ...]:
@@ -216,6 +231,8 @@ def preferred_codings(accept_encoding: bytes) -> tuple[str, ...]:
     star = weights.get("*", 0.0)
     offered = [(weights.get(c, star), -i, c) for i, c in enumerate(("br", "gzip"))]
     result = tuple(c for q, _, c in sorted(offered, reverse=True) if q > 0)
+    if len(accept_encoding) > _CODINGS_CACHE_KEY_BYTES:
+        return result
     if len(_CODINGS_CACHE) >= _CODINGS_CACHE_SIZE:
         _CODINGS_CACHE.clear()
     _CODINGS_CACHE[accept_encoding] = result

@@ -62,13 +62,15 @@ PATHS = _LAYER.paths()
 def test_fast_path_equals_fastapi(client: TestClient, path: str, coding: str) -> None:
     """A query string forces the answer through FastAPI: the bytes must not change.
 
-    Every 200 is in the table; a path whose GET is not a 200 (/search needs `q`) is not.
+    Every 200 is in the table (/health, no-store, in the live one); a path whose GET
+    is not a 200 (/search needs `q`) is not.
     """
+    layer = layer_of(client)
     slow = raw(client, f"{path}?fall=through", **{"accept-encoding": coding})
     if slow[0] != 200:
-        assert path not in layer_of(client).table
+        assert path not in layer.table
         return
-    assert path in layer_of(client).table
+    assert path in (layer.live if path == "/health" else layer.table)
     fast = raw(client, path, **{"accept-encoding": coding})
     assert fast[0] == 200
     assert fast[2] == slow[2]
@@ -85,12 +87,12 @@ def test_the_primary_article_is_precomputed(client: TestClient) -> None:
         "/figures",
         *(f"/figures/{f.id}" for f in (*article.figures, *article.slogans)),
         "/stats",
-        "/health",
         "/openapi.json",
         "/articles",
         "/stats/corpus",
     }
     assert expected <= layer_of(client).table.keys()
+    assert set(layer_of(client).live) == {"/health"}  # no-store: sent as it is
     assert not any(path.startswith("/articles/4980") for path in layer_of(client).table)
 
 
@@ -129,7 +131,7 @@ def test_small_bodies_are_not_compressed(client: TestClient) -> None:
     assert "content-encoding" not in headers
 
 
-@pytest.mark.parametrize("path", ["/article", "/health", "/figures?kind=count"])
+@pytest.mark.parametrize("path", ["/article", "/stats", "/figures?kind=count"])
 def test_exactly_one_vary(client: TestClient, path: str) -> None:
     response = client.get(path, headers={"accept-encoding": "br"})
     assert response.headers.get_list("vary") == ["Accept-Encoding"]
