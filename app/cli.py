@@ -191,7 +191,10 @@ def _serve(args: argparse.Namespace) -> int:
 
     from app.loader import DataError
     from app.main import create_app
+    from app.server import GuardedProtocol, raise_open_files_limit
     from app.store import StoreError
+
+    raise_open_files_limit()
 
     log_config = logging_config(settings.log_level)
     logging.config.dictConfig(log_config)
@@ -206,6 +209,16 @@ def _serve(args: argparse.Namespace) -> int:
         proxy_headers=True,
         forwarded_allow_ips=settings.forwarded_allow_ips,
         timeout_keep_alive=settings.keep_alive,
+        # The guards uvicorn lacks (app/server.py): head size, request deadline,
+        # pipelining depth, stalled readers, the connection cap. Its own
+        # limit_concurrency is left off: it refuses only after a request head arrived
+        # (never a silent socket), in plain text, and at the cap it refuses the
+        # requests of connections it already holds.
+        http=GuardedProtocol,
+        h11_max_incomplete_event_size=settings.max_header_bytes,  # if http=h11 is ever used
+        # No WebSocket endpoint: an Upgrade request is answered as plain HTTP.
+        ws="none",
+        server_header=False,
     )
     try:
         # Ingest and loading fail fast, with one clear line, before the server starts.

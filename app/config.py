@@ -53,6 +53,25 @@ class Settings(BaseSettings):
             "balancer's idle timeout."
         ),
     )
+    max_connections: int = Field(
+        default=1000,
+        ge=1,
+        description="Connections served at once; past it, the one waiting longest for a "
+        "request is closed, or the new one refused (503) when all are busy.",
+    )
+    max_header_bytes: int = Field(
+        default=8192,
+        ge=1024,
+        le=1_048_576,
+        description="Largest request head (request line and headers) in bytes; larger: 431.",
+    )
+    request_timeout: float = Field(
+        default=10.0,
+        gt=0,
+        le=3600,
+        description="Seconds a request may take to arrive whole, and a client may go "
+        "without reading its answers, before the connection is closed.",
+    )
     cache_max_age: int = Field(
         default=300, ge=0, description="Seconds clients may cache a 200 (Cache-Control max-age)."
     )

@@ -241,7 +241,10 @@ def read_file(path: Path, max_bytes: int, *, follow: bool = True) -> bytes:
         info = os.fstat(fd)
         _check_regular(info.st_mode)
         if info.st_size > max_bytes:
-            raise UnreadableFile(_too_big(f"{info.st_size} bytes", max_bytes))
+            raise UnreadableFile(
+                f"file is {info.st_size} bytes, over the {max_bytes}-byte limit"
+                " (ARTICLE_MAX_FILE_BYTES)"
+            )
         # The reported size is a hint, not a bound (/proc files report 0): read until
         # the end or until one byte past the limit.
         chunks = []
@@ -251,7 +254,10 @@ def read_file(path: Path, max_bytes: int, *, follow: bool = True) -> bytes:
             chunks.append(chunk)
             total += len(chunk)
             if total > max_bytes:
-                raise UnreadableFile(_too_big("more", max_bytes))
+                raise UnreadableFile(
+                    f"file is more than {max_bytes} bytes (read, whatever its reported size),"
+                    " over the limit (ARTICLE_MAX_FILE_BYTES)"
+                )
             want = min(READ_CHUNK, max_bytes + 1 - total)
         return b"".join(chunks)
     except OSError as exc:
@@ -264,10 +270,6 @@ def _check_regular(mode: int) -> None:
     if not stat.S_ISREG(mode):
         kind = next((name for test, name in NOT_FILES if test(mode)), "not a regular file")
         raise UnreadableFile(f"{kind}: only regular files are read")
-
-
-def _too_big(size: str, max_bytes: int) -> str:
-    return f"file is {size} than {max_bytes} bytes, over the limit (ARTICLE_MAX_FILE_BYTES)"
 
 
 def _os_reason(exc: OSError | RuntimeError) -> str:

@@ -16,6 +16,7 @@ from app.api.fastpath import HttpLayer
 from app.api.openapi import finish_document
 from app.api.routes import router
 from app.config import Settings
+from app.server import GuardedProtocol, limits_of
 from app.store import open_store
 from app.store.serving import StoreCorpus, prepare
 
@@ -120,6 +121,8 @@ def create_app(settings: Settings | None = None) -> ArticleAPI:
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.settings = settings
+    # The server's guards read their limits from here, in every worker process.
+    GuardedProtocol.configure(limits_of(settings))
     errors.install(app)
     docs.install(app)
     app.include_router(router)

@@ -1,0 +1,417 @@
+"""The HTTP server's own guards: uvicorn's httptools protocol with the limits it lacks.
+
+uvicorn (httptools) has a keep-alive timeout but no limit on the size of a request
+head, no deadline for a request to arrive, no bound on how many pipelined requests
+it queues, no deadline for a client that stops reading, and its concurrency limit
+(``limit_concurrency``) refuses only after a request head has arrived, in plain text,
+so silent sockets are never refused. :class:`GuardedProtocol` adds those at the
+protocol level, where they cost a few attribute operations per read:
+
+- a request head (request line and headers) over ``max_header_bytes`` gets a 431;
+  heads are fed to the parser in slices of that size, so at most twice the limit is
+  ever parsed, however large the header;
+- a request must arrive whole within ``request_timeout`` seconds of its first byte
+  (or of the connection's opening): a slow or silent client is closed (a 408 when it
+  sent part of a request);
+- a client that reads nothing for ``request_timeout`` seconds while answers wait
+  for it is dropped, with what was buffered for it;
+- at most ``MAX_PIPELINE`` pipelined requests are queued behind the one being
+  answered: past that the parser stops, the queued ones are answered and the
+  connection is closed;
+- at most ``max_connections`` connections are open: a new one first closes the
+  connection that has waited longest for a request (idle keep-alive, silent or
+  slow), and is refused at once with a 503 only when every connection is busy.
+
+Every answer the server gives itself (400, 408, 431, 503) is the same problem+json
+body, with the same security headers, as the app's. Each kind of event is logged as
+one line at most once a second, with how many there were.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import http
+import json
+import logging
+import resource
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import httptools
+from uvicorn._types import ASGI3Application, ASGISendEvent
+from uvicorn.protocols.http.httptools_impl import (
+    STATUS_LINE,
+    HttpToolsProtocol,
+    RequestResponseCycle,
+)
+
+from app.api.http import common_headers
+
+if TYPE_CHECKING:
+    from app.config import Settings
+
+log = logging.getLogger("app.server")
+
+# Pipelined requests queued behind the one being answered; browsers never pipeline,
+# and a client that queues more is either broken or an attacker.
+MAX_PIPELINE = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """The server-level limits (Settings: max_connections, max_header_bytes, request_timeout)."""
+
+    max_connections: int = 1000
+    max_header_bytes: int = 8192
+    request_timeout: float = 10.0
+
+
+# File descriptors kept free of connections: the listening socket, logs, data files.
+SPARE_FILES = 64
+
+
+def raise_open_files_limit() -> None:
+    """Raise this process's soft limit on open files to the hard one (a connection is
+    a file): at the soft limit accept() fails and every client is locked out."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or soft < hard:
+        target = min(hard, 1_048_576)
+        if soft < target:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+
+
+def limits_of(settings: Settings) -> Limits:
+    """The settings' limits; max_connections is kept under the open-files limit."""
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    cap = settings.max_connections
+    if soft != resource.RLIM_INFINITY and cap > soft - SPARE_FILES:
+        cap = max(1, soft - SPARE_FILES)
+        log.warning(
+            "ARTICLE_MAX_CONNECTIONS lowered from %d to %d: the open-files limit is %d",
+            settings.max_connections,
+            cap,
+            soft,
+        )
+    return Limits(
+        max_connections=cap,
+        max_header_bytes=settings.max_header_bytes,
+        request_timeout=settings.request_timeout,
+    )
+
+
+class _StopParsing(Exception):
+    """Raised from a parser callback to stop parsing a connection's input."""
+
+
+class _Tally:
+    """Counts one kind of event and logs it at most once a second, with the count."""
+
+    def __init__(self, level: int, message: str) -> None:
+        self.level = level
+        self.message = message  # formatted with the count
+        self.count = 0
+        self.scheduled = False
+
+    def add(self) -> None:
+        self.count += 1
+        if not self.scheduled:
+            self.scheduled = True
+            self.flush()
+            try:
+                asyncio.get_running_loop().call_later(1.0, self._later)
+            except RuntimeError:  # no running loop: nothing will batch the rest
+                self.scheduled = False
+
+    def _later(self) -> None:
+        self.scheduled = False
+        if self.count:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.count:
+            count, self.count = self.count, 0
+            log.log(self.level, self.message, count, extra={"fields": {"count": count}})
+
+
+REFUSED = _Tally(
+    logging.WARNING,
+    "refused %d connection(s): every connection is busy (ARTICLE_MAX_CONNECTIONS)",
+)
+EVICTED = _Tally(
+    logging.INFO,
+    "closed %d connection(s) waiting for a request to make room (ARTICLE_MAX_CONNECTIONS)",
+)
+TIMED_OUT = _Tally(
+    logging.INFO,
+    "closed %d connection(s) that sent no whole request in time (ARTICLE_REQUEST_TIMEOUT)",
+)
+STALLED = _Tally(
+    logging.INFO,
+    "dropped %d connection(s) that read nothing in time (ARTICLE_REQUEST_TIMEOUT)",
+)
+TOO_LARGE = _Tally(
+    logging.INFO, "answered 431 to %d request(s) with a head over ARTICLE_MAX_HEADER_BYTES"
+)
+INVALID = _Tally(logging.INFO, "answered 400 to %d invalid HTTP request(s)")
+PIPELINED = _Tally(logging.INFO, "stopped reading %d connection(s) pipelining more than 8 requests")
+
+
+def problem_response(
+    status: int,
+    detail: str,
+    instance: str = "/",
+    default_headers: list[tuple[bytes, bytes]] | None = None,
+    extra: list[tuple[bytes, bytes]] | None = None,
+) -> bytes:
+    """A whole HTTP/1.1 problem+json answer that closes the connection, as bytes."""
+    body = json.dumps(
+        {
+            "type": "about:blank",
+            "title": http.HTTPStatus(status).phrase,
+            "status": status,
+            "detail": detail,
+            "instance": instance,
+        }
+    ).encode()
+    headers = [
+        *(default_headers or []),
+        (b"content-type", b"application/problem+json"),
+        (b"content-length", str(len(body)).encode()),
+        (b"cache-control", b"no-store"),
+        *common_headers(instance),
+        *(extra or []),
+        (b"connection", b"close"),
+    ]
+    lines = [STATUS_LINE[status], *(b"%s: %s\r\n" % pair for pair in headers), b"\r\n", body]
+    return b"".join(lines)
+
+
+async def _send_unless_closed(cycle: RequestResponseCycle, message: ASGISendEvent) -> None:
+    if cycle.flow.write_paused and not cycle.disconnected:
+        await cycle.flow.drain()  # then look again: the wait may have ended in a close
+    if cycle.transport.is_closing():
+        cycle.disconnected = True  # what is left of the answer has nowhere to go
+        cycle.message_event.set()
+        return
+    await RequestResponseCycle.send(cycle, message)
+
+
+class GuardedProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol with the guards described in the module docstring."""
+
+    limits: ClassVar[Limits] = Limits()
+    # Connections waiting for a request, the longest-waiting first (all of this process).
+    waiting: ClassVar[OrderedDict[GuardedProtocol, None]] = OrderedDict()
+    open_count: ClassVar[int] = 0
+
+    @classmethod
+    def configure(cls, limits: Limits) -> None:
+        cls.limits = limits
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.head_bytes = 0  # bytes of the current request head fed so far
+        self.in_body = False  # the head is complete, its body is being read
+        self.counted = False  # admitted: counted in open_count
+        self.stopped = False  # parsing stopped: answer what is queued, then close
+        self.running: RequestResponseCycle | None = None  # the cycle being answered
+        self.read_timer: asyncio.TimerHandle | None = None
+        self.write_timer: asyncio.TimerHandle | None = None
+
+    # ---- connections: the cap, eviction, fast refusal ----
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        cls = GuardedProtocol
+        if cls.open_count >= self.limits.max_connections and not self._evict_one():
+            REFUSED.add()
+            transport.write(
+                problem_response(
+                    503,
+                    "the server is at its connection limit; try again shortly",
+                    default_headers=self.server_state.default_headers,
+                    extra=[(b"retry-after", b"1")],
+                )
+            )
+            transport.close()
+            return
+        cls.open_count += 1
+        self.counted = True
+        super().connection_made(transport)
+        self._wait()
+        self._arm_read_timer()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if not self.counted:
+            return  # refused: nothing was set up
+        self.counted = False
+        GuardedProtocol.open_count -= 1
+        GuardedProtocol.waiting.pop(self, None)
+        self._cancel_timers()
+        # uvicorn marks only the newest cycle disconnected; with pipelined requests the
+        # one being answered is an older one, which would go on writing.
+        if self.running is not None and not self.running.response_complete:
+            self.running.disconnected = True
+            self.running.message_event.set()
+        super().connection_lost(exc)
+
+    @classmethod
+    def _evict_one(cls) -> bool:
+        """Close the connection that has waited longest for a request, if there is one."""
+        while cls.waiting:
+            victim, _ = cls.waiting.popitem(last=False)
+            if victim.counted and not victim.transport.is_closing():
+                victim.counted = False
+                cls.open_count -= 1
+                victim._cancel_timers()
+                victim.transport.close()
+                EVICTED.add()
+                return True
+        return False
+
+    def _wait(self) -> None:
+        GuardedProtocol.waiting[self] = None
+
+    def _start_asgi_task(self, cycle: RequestResponseCycle, app: ASGI3Application) -> None:
+        # The app's send must not write to a transport that is closing: the client
+        # went away (or a guard closed it) and connection_lost has not run yet.
+        # uvicorn's own send raises then, and logs a traceback per disconnect.
+        cycle.send = functools.partial(_send_unless_closed, cycle)  # type: ignore[method-assign]
+        self.running = cycle
+        super()._start_asgi_task(cycle, app)
+
+    # ---- reading: head size, request deadline, pipelining ----
+
+    def data_received(self, data: bytes) -> None:
+        if self.stopped or not self.counted:
+            return
+        self._unset_keepalive_if_required()
+        if self.read_timer is None:
+            self._arm_read_timer()
+        limit = self.limits.max_header_bytes
+        size = len(data)
+        start = 0
+        while start < size:
+            piece = data[start : start + limit] if size > limit else data
+            start += len(piece)
+            if not self.in_body:
+                self.head_bytes += len(piece)
+                if self.head_bytes > limit:
+                    self._answer_and_close(
+                        431,
+                        f"the request head is over {limit} bytes (ARTICLE_MAX_HEADER_BYTES)",
+                    )
+                    TOO_LARGE.add()
+                    return
+            try:
+                self.parser.feed_data(piece)
+            except httptools.HttpParserUpgrade:
+                # No WebSocket here (ws="none"): the request is answered as plain HTTP,
+                # then the connection closes (what follows the head is not HTTP).
+                if self.cycle is not None and not self.cycle.response_complete:
+                    self.cycle.keep_alive = False
+                else:
+                    self.transport.close()
+                return
+            except httptools.HttpParserError:
+                if self.stopped:
+                    self.flow.pause_reading()
+                    PIPELINED.add()
+                    if not self.pipeline and (self.cycle is None or self.cycle.response_complete):
+                        self.transport.close()
+                    return
+                INVALID.add()
+                self.send_400_response("invalid HTTP request")
+                return
+
+    def on_headers_complete(self) -> None:
+        self.in_body = True
+        self.head_bytes = 0
+        GuardedProtocol.waiting.pop(self, None)
+        if (
+            self.cycle is not None
+            and not self.cycle.response_complete
+            and len(self.pipeline) >= MAX_PIPELINE
+        ):
+            self.stopped = True
+            raise _StopParsing
+        super().on_headers_complete()
+
+    def on_message_complete(self) -> None:
+        self.in_body = False
+        self.head_bytes = 0
+        if self.read_timer is not None:
+            self.read_timer.cancel()
+            self.read_timer = None
+        super().on_message_complete()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if self.transport.is_closing():
+            return
+        if self.stopped:
+            if not self.pipeline:
+                self.transport.close()
+            else:
+                self.flow.pause_reading()  # super() resumed it: nothing more is read
+        elif not self.pipeline:
+            self._wait()
+
+    def _arm_read_timer(self) -> None:
+        self.read_timer = self.loop.call_later(self.limits.request_timeout, self._read_timeout)
+
+    def _read_timeout(self) -> None:
+        self.read_timer = None
+        if self.transport.is_closing():
+            return
+        TIMED_OUT.add()
+        if self.cycle is not None and not self.cycle.response_complete:
+            self.transport.close()  # a request is being answered: its body never came
+        elif self.head_bytes:
+            self._answer_and_close(408, "the request did not arrive in time")
+        else:
+            self.transport.close()
+
+    # ---- writing: a client that stops reading ----
+
+    def pause_writing(self) -> None:
+        super().pause_writing()
+        if self.write_timer is None:
+            self.write_timer = self.loop.call_later(self.limits.request_timeout, self._stalled)
+
+    def resume_writing(self) -> None:
+        super().resume_writing()
+        if self.write_timer is not None:
+            self.write_timer.cancel()
+            self.write_timer = None
+
+    def _stalled(self) -> None:
+        self.write_timer = None
+        if not self.transport.is_closing() or self.transport.get_write_buffer_size():
+            STALLED.add()
+            self.transport.abort()  # drops what was buffered for the client
+
+    def _cancel_timers(self) -> None:
+        for timer in (self.read_timer, self.write_timer):
+            if timer is not None:
+                timer.cancel()
+        self.read_timer = self.write_timer = None
+
+    # ---- the server's own answers ----
+
+    def send_400_response(self, msg: str) -> None:
+        self._answer_and_close(400, msg)
+
+    def _answer_and_close(self, status: int, detail: str) -> None:
+        """Answer ``status`` and close; mid-answer (pipelined), close without one."""
+        self.stopped = True
+        if self.cycle is None or self.cycle.response_complete:
+            path = self.scope.get("path", "/") if self.scope else "/"
+            self.transport.write(
+                problem_response(status, detail, path, self.server_state.default_headers)
+            )
+        self.transport.close()
+
+    def _unsupported_upgrade_warning(self) -> None:
+        """An Upgrade request is answered as plain HTTP: nothing to warn about."""
