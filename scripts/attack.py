@@ -454,6 +454,21 @@ def _oddities() -> list[tuple[str, bytes | str, Callable[[int, dict[str, str], b
             lambda s, h, b: s == 200 and h.get("cache-control") == "no-store" and "etag" not in h,
         ),
         ("no Server header", "/article", lambda s, h, b: s == 200 and "server" not in h),
+        # Issue 10's part of the findings (a poisoned Host; OPTIONS on what does not exist).
+        (
+            "Host: evil.example, Link and next",
+            b"GET /articles?limit=1 HTTP/1.1\r\nHost: evil.example\r\n\r\n",
+            lambda s, h, b: (
+                s == 200 and "link" in h and "evil" not in h["link"] and b"evil" not in b
+            ),
+        ),
+        (
+            "Host: evil.example, redirect",
+            b"GET /article/ HTTP/1.1\r\nHost: evil.example\r\n\r\n",
+            lambda s, h, b: 300 <= s < 400 and h.get("location", "evil").startswith("/"),
+        ),
+        ("OPTIONS /nope", b"OPTIONS /nope HTTP/1.1\r\nHost: x\r\n\r\n", problem(404)),
+        ("OPTIONS *", b"OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n", lambda s, h, b: s != 204),
     ]
 
 

@@ -114,6 +114,7 @@ class HttpLayer:
         self.live: dict[str, tuple[Headers, bytes]] = {}
         self.warmed = False
         self.warming: asyncio.Task[None] | None = None
+        self.stopping = False  # the server is stopping: precompute nothing more
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -249,7 +250,11 @@ class HttpLayer:
                 self.warmed = True
                 self.warming = asyncio.create_task(self._fill())
             elif message["type"] == "lifespan.shutdown.complete" and self.warming:
-                self.warming.cancel()
+                # Stop after the resource being asked for, not inside it: cancelled
+                # mid-answer, a streamed file (a docs asset) is left open.
+                self.stopping = True
+                with contextlib.suppress(Exception):
+                    await self.warming
             await send(message)
 
         return startup_send
@@ -275,6 +280,8 @@ class HttpLayer:
     async def _fill_table(self) -> None:
         for path in self.paths():
             await asyncio.sleep(0)  # let requests that arrive meanwhile be served
+            if self.stopping:
+                return
             response = _Response()
             try:
                 await self.app(_get_scope(self.api, path), _no_body(), response)
