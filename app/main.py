@@ -131,7 +131,13 @@ def create_app(settings: Settings | None = None) -> ArticleAPI:
     # precomputed answers, ETags, 304s, compression, CORS and security headers
     # (app/api/fastpath.py; Last-Modified is the load time), and outermost the access
     # log, so it sees and times every answer, the precomputed ones included.
-    layer = HttpLayer(app.core, api=app, max_age=settings.cache_max_age, last_modified=time.time())
+    layer = HttpLayer(
+        app.core,
+        api=app,
+        max_age=settings.cache_max_age,
+        last_modified=time.time(),
+        live_bodies=corpus_api.live_bodies(corpus),
+    )
     app.http_layer = layer
     app.front = AccessLogMiddleware(layer, precomputed=layer) if settings.access_log else layer
     return app

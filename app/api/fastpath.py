@@ -25,6 +25,7 @@ import logging
 import re
 import time
 from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
@@ -101,6 +102,7 @@ class HttpLayer:
         max_age: int,
         last_modified: float,
         fast_path: bool = True,
+        live_bodies: Mapping[str, Callable[[], bytes]] | None = None,
     ) -> None:
         self.app = app
         self.api = api  # the FastAPI app: its routes name the resources to precompute
@@ -110,8 +112,10 @@ class HttpLayer:
         self.table: dict[str, Representation] = {}
         # Answers of other articles' resources, made from stored bytes on first use.
         self.recent: OrderedDict[str, Representation] = OrderedDict()
-        # no-store answers (/health): sent as they are, by this process every time.
-        self.live: dict[str, tuple[Headers, bytes]] = {}
+        # no-store resources (/health) whose body this layer makes per request (never
+        # cached, and without FastAPI's cost); their headers come from FastAPI's answer.
+        self.live_bodies = dict(live_bodies or {})
+        self.live: dict[str, tuple[Headers, Callable[[], bytes]]] = {}
         self.warmed = False
         self.warming: asyncio.Task[None] | None = None
         self.stopping = False  # the server is stopping: precompute nothing more
@@ -289,8 +293,10 @@ class HttpLayer:
                 log.exception("could not precompute %s; it will be served by FastAPI", path)
                 continue
             if response.status == 200 and _no_store(response.headers):
-                headers = finish_headers(200, response.headers, path, None)
-                self.live[path] = (headers, response.body)
+                if path in self.live_bodies:  # else FastAPI answers it every time
+                    kept = [(k, v) for k, v in response.headers if k != b"content-length"]
+                    headers = finish_headers(200, kept, path, None)
+                    self.live[path] = (headers, self.live_bodies[path])
             elif response.status == 200:
                 self.table[path] = represent(
                     response.body,
@@ -360,10 +366,14 @@ async def answer(
     return 200, len(body)
 
 
-async def answer_live(live: tuple[Headers, bytes], scope: Scope, send: Send) -> tuple[int, int]:
-    """Send a no-store answer as it is: no ETag, no 304, no coding."""
-    headers, body = live
-    await send({"type": "http.response.start", "status": 200, "headers": headers})
+async def answer_live(
+    live: tuple[Headers, Callable[[], bytes]], scope: Scope, send: Send
+) -> tuple[int, int]:
+    """Send a no-store answer made now: no ETag, no 304, no coding."""
+    headers, make = live
+    body = make()
+    length = (b"content-length", str(len(body)).encode())
+    await send({"type": "http.response.start", "status": 200, "headers": [*headers, length]})
     body = b"" if scope["method"] == "HEAD" else body
     await send({"type": "http.response.body", "body": body})
     return 200, len(body)

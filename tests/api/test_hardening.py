@@ -101,3 +101,15 @@ def test_odd_paths_cannot_grow_the_access_log_cache() -> None:
         line = accesslog.format_line((0.0, "GET", f"/{i}" + "a" * 4096, "", 404, 0.001, 0, None))
         assert f"/{i}a" in line
     assert accesslog._request_part.cache_info().currsize == 0
+
+
+def test_health_is_read_on_each_request(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A re-ingest changes the counts: /health shows them at once (nothing precomputed)."""
+    corpus = client.app.state.corpus  # type: ignore[attr-defined]
+    client.get("/health")
+    monkeypatch.setattr(type(corpus), "health", property(lambda self: (7, 3)))
+    for target in ("/health", "/health?fall=through"):
+        body = client.get(target).json()
+        assert (body["loaded"], body["skipped"]) == (7, 3)
