@@ -248,3 +248,31 @@ def take_photo_credits(units: list[str], body: Body) -> set[int]:
 
 
 _PHOTO_WORDS = frozenset({"摄", "摄影", "摄)", "摄）"})
+
+
+# A name after a byline's label between two stories: 1-3 characters (a 4-character line
+# there is as likely a column's kicker, `焦点人物`).
+_INNER_NAME_PART = re.compile(r"^[\u4e00-\u9fff]{1,3}$")
+# A byline standing between two stories of one page is at most this long.
+INNER_BYLINE_MAX_CHARS = 24
+
+
+def take_inner_bylines(units: list[str], body: Body) -> None:
+    """A byline standing on its own between paragraphs (`新京报记者` / `李春平`, where a
+    page carries several stories) names authors and is not text."""
+    k = 0
+    while k < len(units):
+        line = undecorated(units[k])
+        if not (is_byline(line) and len(line) <= INNER_BYLINE_MAX_CHARS):
+            k += 1
+            continue
+        end = k + 1
+        while end < len(units) and _INNER_NAME_PART.match(units[end]):
+            line = f"{line} {units[end]}"
+            end += 1
+        names = None if is_photo_credit(line) else parse_names(line)
+        if not names:
+            k += 1
+            continue
+        body.authors.extend(names)
+        del units[k:end]

@@ -253,7 +253,21 @@ def drop_boilerplate(lines: list[str]) -> list[str]:
     kept = []
     for i, line in enumerate(lines):
         if prose is not None and i > prose and (line in TAIL_MARKERS or _PREV_NEXT.match(line)):
-            break
+            if not (line in STORY_KICKERS and _prose_within(lines, i + 1)):
+                break
+            kept.append(line)  # `相关新闻` over a story of its own: a kicker, keep reading
+            continue
         if not is_boilerplate(line):
             kept.append(line)
     return kept
+
+
+# A marker that some pages print over a related story they carry in full (a heading and
+# paragraphs follow), where other pages print it over a list of links.
+STORY_KICKERS = frozenset({"相关新闻", "相关阅读"})
+# How far below such a marker a story's first paragraph stands (its heading between).
+STORY_LOOKAHEAD = 3
+
+
+def _prose_within(lines: list[str], start: int) -> bool:
+    return any(is_prose(line) for line in lines[start : start + STORY_LOOKAHEAD])

@@ -22,6 +22,7 @@ from app.parsing.edges import (
     join_datelines,
     take_closing_byline,
     take_closing_source,
+    take_inner_bylines,
     take_photo_credits,
     take_tail,
 )
@@ -120,10 +121,13 @@ def read_body(lines: list[str]) -> Body:
     take_closing_source(units, body)
     take_closing_byline(units, body)
     take_closing_source(units, body)
+    take_inner_bylines(units, body)
     captions = take_photo_credits(units, body)
     _split_sections(units, body, captions)
-    if not body.authors:
-        body.authors.extend(dateline_names(body.lead[0] if body.lead else ""))
+    # Every paragraph a dateline opens names its authors (a page may carry several
+    # stories, each with its own `新京报讯(记者 …)`).
+    for paragraph in [*body.lead, *(p for _, paras in body.sections for p in paras)]:
+        body.authors.extend(n for n in dateline_names(paragraph) if n not in body.authors)
     return body
 
 

@@ -168,3 +168,33 @@ def test_block_with_its_articleid_glued_to_the_date() -> None:
     assert article.date == "2020-01-02"
     assert article.id == "1000200033136171577956287380194268"
     assert article.source == "半月谈网"
+
+
+def test_a_page_of_several_stories_names_every_stories_authors() -> None:
+    article = parse(
+        TITLE, "新京报讯", "(记者梁薇薇)" + P1, P2, "新京报记者", "李春平",
+        "焦点人物", "刘益谦自曝两日十亿入市", P1, "相关新闻", "中投加大新兴市场股票投资",
+        "新京报讯", "(赵毅波)" + P2,
+    )  # fmt: skip
+    assert article.authors == ("李春平", "梁薇薇", "赵毅波")
+    assert [s.heading for s in article.sections] == [
+        "焦点人物 刘益谦自曝两日十亿入市",
+        "相关新闻 中投加大新兴市场股票投资",
+    ]
+
+
+def test_related_links_after_the_body_are_chrome() -> None:
+    article = parse(
+        TITLE, P1, P2, "相关新闻", "云溪区召开党史学习教育动员大会", "云溪区开展志愿服务"
+    )
+    assert [p.text for p in article.lead] == [P1, P2]
+    assert article.sections == ()
+
+
+def test_block_title_fragment_ending_in_a_quote() -> None:
+    article = parse(
+        "证监会又出五大招", "能否有“疗效”", "周一见", P1, P2,
+        "2015-07-04", "07:55:23.0证监会又出五大招", "能否有“疗效”", "周一见/enpproperty-->",
+    )  # fmt: skip
+    assert article.title == "证监会又出五大招 能否有“疗效” 周一见"
+    assert article.date == "2015-07-04"
