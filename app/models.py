@@ -7,9 +7,9 @@ Every field carries a description and an example: both show on /docs.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
 
 FigureKind = Literal[
     "count",
@@ -25,6 +25,10 @@ FigureKind = Literal[
 """The figure taxonomy; see ``app/parsing/figures.py`` for how each is decided."""
 
 Bound = Literal["lower", "upper"]
+
+# What every offset field says about its unit and base. Code points, as Python and
+# JSON-decoding clients index strings; a JavaScript client must convert (UTF-16).
+CODE_POINTS = " (0-based, counted in Unicode code points, not UTF-16 code units or bytes)"
 
 # Examples are real: the bundled article's (tests/api/test_schema.py checks that every
 # example's offsets point at its served text).
@@ -81,13 +85,14 @@ class Paragraph(_Frozen):
         examples=[P6_TEXT],
     )
     start: int = Field(
-        description="Offset of the first character in `Article.text` (0-based, in Unicode "
-        "code points): `article.text[start:end] == text`.",
+        description="Offset of the first character in `Article.text`"
+        + CODE_POINTS
+        + ": `article.text[start:end] == text`.",
         examples=[1272],
         ge=0,
     )
     end: int = Field(
-        description="Offset one past the last character in `Article.text`.",
+        description="Offset one past the last character in `Article.text`" + CODE_POINTS + ".",
         examples=[1324],
         ge=0,
     )
@@ -102,13 +107,15 @@ class Section(_Frozen):
         examples=["坚持以上率下 党史学习掀热潮"],
     )
     start: int = Field(
-        description="Offset of the heading in `Article.text`: "
+        description="Offset of the heading in `Article.text`" + CODE_POINTS + ": "
         "`article.text[start:start + len(heading)] == heading`.",
         examples=[342],
         ge=0,
     )
     end: int = Field(
-        description="Offset one past the section's last character in `Article.text`.",
+        description="Offset one past the section's last character in `Article.text`"
+        + CODE_POINTS
+        + ".",
         examples=[1324],
         ge=0,
     )
@@ -197,7 +204,37 @@ class Stats(_Frozen):
             ]
         ],
     )
-    figures: FigureSummary = Field(description="Figure counts by kind.")
+    figures: FigureSummary = Field(
+        description="Deprecated: use `figures_total` and `figures_by_kind` (in a counting "
+        "object a plural noun is a count; see the README's glossary). The same numbers.",
+        json_schema_extra={"deprecated": True},
+    )
+    figures_total: int = Field(
+        default=0,
+        description="Figures in the body, slogans excluded (`figures.total`).",
+        examples=[20],
+        ge=0,
+    )
+    figures_by_kind: dict[str, int] = Field(
+        default_factory=dict,
+        description="Figures per kind, only kinds that occur (as in /stats/corpus).",
+        examples=[{"count": 15, "money": 1}],
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _figure_counts(cls, data: Any) -> Any:
+        """``figures_total`` and ``figures_by_kind`` are ``figures``' numbers, always."""
+        if isinstance(data, dict) and "figures" in data:
+            summary = data["figures"]
+            if isinstance(summary, FigureSummary):
+                summary = summary.model_dump()
+            data = {
+                **data,
+                "figures_total": summary["total"],
+                "figures_by_kind": summary["by_kind"],
+            }
+        return data
 
 
 class Figure(_Frozen):
@@ -248,8 +285,16 @@ class Figure(_Frozen):
         description="Index of the section the figure is in; null in the lead.", examples=[3]
     )
     paragraph: int = Field(description="Index of the paragraph the figure is in.", examples=[14])
-    start: int = Field(description="Offset of the span in `Article.text`.", examples=[3216], ge=0)
-    end: int = Field(description="Offset one past the span in `Article.text`.", examples=[3222])
+    start: int = Field(
+        description="Offset of the span in `Article.text`" + CODE_POINTS + ".",
+        examples=[3216],
+        ge=0,
+    )
+    end: int = Field(
+        description="Offset one past the span in `Article.text`" + CODE_POINTS + ".",
+        examples=[3222],
+        ge=0,
+    )
     sentence: str = Field(
         description="The sentence that contains the figure, for context.",
         examples=["投入资金12.5万元对山塘实施硬化、美化;"],

@@ -269,7 +269,14 @@ def health(corpus: CorpusDep, response: Response) -> Health:
 def health_of(corpus: StoreCorpus) -> Health:
     """/health's body, read now (a re-ingest changes the counts)."""
     loaded, skipped = corpus.health
-    return Health(status="ok", loaded=loaded, skipped=skipped, primary=corpus.primary_id)
+    return Health(
+        status="ok",
+        loaded=loaded,
+        skipped=skipped,
+        primary=corpus.primary_id,
+        articles=loaded,
+        primary_id=corpus.primary_id,
+    )
 
 
 def live_bodies(corpus: StoreCorpus) -> dict[str, Callable[[], bytes]]:

@@ -37,7 +37,16 @@ class FigureFilters:
     ] = None
     section: Annotated[
         int | None,
-        Query(description="Only this section (0 = the lead).", examples=[3], ge=0),
+        Query(
+            description="Only this section (1-based). 0 also means the lead, for old "
+            "clients: prefer `lead=true` (`Figure.section` is null in the lead).",
+            examples=[3],
+            ge=0,
+        ),
+    ] = None
+    lead: Annotated[
+        bool | None,
+        Query(description="Only figures in the lead (true) or in sections (false)."),
     ] = None
     approximate: Annotated[
         bool | None, Query(description="Only approximate (true) or exact (false) figures.")
@@ -75,6 +84,7 @@ def filter_figures(article: Article, f: FigureFilters) -> tuple[Figure, ...]:
         if (f.kind is None or f.kind == "slogan" or fig.kind == f.kind)
         and (f.unit is None or fig.unit == f.unit)
         and (f.section is None or (fig.section or 0) == f.section)
+        and (f.lead is None or (fig.section is None) == f.lead)
         and (f.approximate is None or fig.approximate == f.approximate)
         and (f.min is None or fig.value >= f.min)
         and (f.max is None or fig.value <= f.max)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.models import P6_TEXT, Figure, Section
+from app.models import CODE_POINTS, P6_TEXT, Figure, Section
 
 
 class _Frozen(BaseModel):
@@ -79,9 +79,21 @@ class Health(_Frozen):
     """Liveness and what was loaded."""
 
     status: str = Field(description="`ok` while the service answers.", examples=["ok"])
-    loaded: int = Field(description="Articles loaded and served.", examples=[1], ge=0)
+    loaded: int = Field(
+        description="Deprecated: use `articles` (the word /stats/corpus uses).",
+        examples=[1],
+        ge=0,
+        json_schema_extra={"deprecated": True},
+    )
     skipped: int = Field(description="Data files skipped (see /articles/skipped).", examples=[0])
-    primary: str = Field(description="Id of the article served at /article.", examples=["4980"])
+    primary: str = Field(
+        description="Deprecated: use `primary_id` (a reference to another object's id is "
+        "`<object>_id`).",
+        examples=["4980"],
+        json_schema_extra={"deprecated": True},
+    )
+    articles: int = Field(description="Articles loaded and served.", examples=[1], ge=0)
+    primary_id: str = Field(description="Id of the article served at /article.", examples=["4980"])
 
 
 class SkippedList(_Frozen):
@@ -174,7 +186,8 @@ class SearchHit(_Frozen):
     paragraph: int = Field(description="The paragraph's index in the article.", examples=[3])
     text: str = Field(description="The paragraph's text.", examples=[P6_TEXT])
     highlights: tuple[tuple[int, int], ...] = Field(
-        description="Each occurrence of the query as `[start, end]` offsets into `text` "
+        description="Each occurrence of the query as `[start, end]` offsets into this hit's "
+        "`text` (the paragraph, not `Article.text`)" + CODE_POINTS + ", `end` exclusive "
         "(`text[start:end] == q`), non-overlapping, in order.",
         examples=[[[31, 33]]],
     )

@@ -54,7 +54,34 @@ def test_stats(client: TestClient, article: Article) -> None:
 
 def test_health(client: TestClient) -> None:
     body = client.get("/health").json()
-    assert body == {"status": "ok", "loaded": 1, "skipped": 0, "primary": "4980"}
+    assert body == {
+        "status": "ok",
+        "loaded": 1,
+        "skipped": 0,
+        "primary": "4980",
+        "articles": 1,
+        "primary_id": "4980",
+    }
+
+
+@pytest.mark.parametrize("lead", [True, False])
+def test_figures_in_the_lead_or_not(client: TestClient, article: Article, lead: bool) -> None:
+    body = client.get("/figures", params={"lead": lead}).json()
+    expected = [f.id for f in article.figures if (f.section is None) == lead]
+    assert [f["id"] for f in body["items"]] == expected
+    assert expected
+    if lead:
+        assert body == client.get("/figures", params={"section": 0}).json()
+
+
+def test_stats_figure_counts_follow_the_glossary(client: TestClient) -> None:
+    stats = client.get("/stats").json()
+    assert (
+        stats["figures_total"]
+        == stats["figures"]["total"]
+        == sum(stats["figures_by_kind"].values())
+    )
+    assert stats["figures_by_kind"] == stats["figures"]["by_kind"]
 
 
 def test_unknown_path_is_a_problem(client: TestClient) -> None:

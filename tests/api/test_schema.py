@@ -103,3 +103,16 @@ def test_the_answer_check_can_fail(client: TestClient, document: dict[str, Any])
     with pytest.raises(AssertionError, match="not documented"):
         SchemaCheck(document).check(undocumented)
     assert json.loads(good.content)["heading"]
+
+
+def test_every_offset_states_its_unit_and_base(document: dict[str, Any]) -> None:
+    offsets = [
+        (name, field, spec)
+        for name, schema in document["components"]["schemas"].items()
+        for field, spec in schema.get("properties", {}).items()
+        if field in {"start", "end", "highlights"}
+    ]
+    assert len(offsets) == 7  # Paragraph, Section, Figure: start and end; SearchHit.highlights
+    for name, field, spec in offsets:
+        assert "Unicode code points" in spec["description"], f"{name}.{field}"
+        assert "0-based" in spec["description"], f"{name}.{field}"
