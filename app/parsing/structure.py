@@ -187,12 +187,18 @@ def _split_sections(units: list[str], body: Body, captions: AbstractSet[int] = f
     i = 0
     while i < len(units):
         unit = units[i]
-        if style is not None:
+        follows = _paragraph_follows(units, i + 1) or (
+            style is not None and i + 1 < len(units) and _is_numbered_heading(units[i + 1], style)
+        )
+        plain = i not in captions and _is_plain_heading(unit) and follows
+        if style is _NUMBERED_STYLES[0]:
             heading = _is_numbered_heading(unit, style)
+        elif style is not None:
+            # `(一)` items, not `一、` chapters: the page may head its sections plainly
+            # and number the items of one of them.
+            heading = _is_numbered_heading(unit, style) or plain
         else:
-            heading = (
-                i not in captions and _is_plain_heading(unit) and _paragraph_follows(units, i + 1)
-            )
+            heading = plain
         if not heading:
             current.append(unit)
             i += 1

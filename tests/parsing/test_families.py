@@ -198,3 +198,21 @@ def test_block_title_fragment_ending_in_a_quote() -> None:
     )  # fmt: skip
     assert article.title == "证监会又出五大招 能否有“疗效” 周一见"
     assert article.date == "2015-07-04"
+
+
+def test_plain_headings_beside_numbered_items() -> None:
+    """`(一)` numbers the items of one section; the sections themselves are headed plainly."""
+    article = parse(TITLE, P1, "股市大跌打乱买房计划", P2, "股民跌成段子手", "(一)", P1, "(二)", P2)
+    assert [s.heading for s in article.sections] == [
+        "股市大跌打乱买房计划",
+        "股民跌成段子手",
+        "(一)",
+        "(二)",
+    ]
+
+
+def test_chapters_numbered_with_yi_keep_plain_lines_as_paragraphs() -> None:
+    article = parse(
+        TITLE, P1, "一、加强组织领导", P2, "党建引领激活基层", P1, "二、注重宣传引导", P2
+    )
+    assert [s.heading for s in article.sections] == ["一、加强组织领导", "二、注重宣传引导"]
