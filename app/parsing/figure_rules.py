@@ -1,18 +1,20 @@
-"""Word lists and small rules behind :mod:`app.parsing.figures`.
+"""Word lists and small rules behind :mod:`app.parsing.figures`: units, markers, nouns.
 
 Kept apart so the extractor reads as an algorithm and these tables can grow
-without touching it. Every list is hand-picked from government news prose.
+without touching it. Every list is hand-picked from government news prose. The idioms
+that are no figures are in :mod:`app.parsing.figure_exclusions`, the calendar rules in
+:mod:`app.parsing.figure_kinds`.
 """
 
 from __future__ import annotations
 
 import re
 
-from app.models import Bound, FigureKind
+from app.models import Bound
 
 # --- units ----------------------------------------------------------------------------
 # unit as printed → (unit reported, class). The class is a FigureKind, or one of
-# "year"/"month"/"day", which figures.py turns into date or duration by context. A unit
+# "year"/"month"/"day", which figure_kinds.py makes a date or a duration by context. A unit
 # is reported as printed (个月 stays 个月: 个 is no multiplier), less a multiplier (千元 →
 # 元), an inner 多 (3个多月 → 个月, which marks the figure) or 半 (3个半月 → 3.5 个月).
 _COUNT_WORDS = (
@@ -21,7 +23,8 @@ _COUNT_WORDS = (
     "家次 户次 架次 台次 辆次 车次 班次 批次 艘次 只 头 匹 把 双 棒 颗 粒 袋 箱 瓶 盒 床 期 班"
 )
 # Not units: 号 (5号泊位), 路 (11路 bus), 线 (1号线): a number before them is an identifier;
-# so is one before 期 or 班 (二期工程, 3班) unless multiplied or approximate (figures.py).
+# so is one before 期 or 班 (二期工程, 3班) unless multiplied or approximate
+# (figure_exclusions.py).
 _MEASURE_WORDS = (
     "平方公里 平方千米 平方米 立方米 公里 千米 米 厘米 毫米 公顷 亩 吨 公斤 千克 克 斤 "
     "千瓦时 千瓦 兆瓦 度 摄氏度 岁 周岁 旬 ℃ 升 毫升 标箱 标准箱 微克 毫克"
@@ -52,7 +55,7 @@ UNITS: dict[str, tuple[str, str]] = {
     "日": ("日", "day"),
     "倍": ("倍", "number"),
     "成": ("成", "percent"),  # 六成: six tenths
-    "点": ("点", "measure"),  # 3700点, 64点: index points; figures.py rules out clock times
+    "点": ("点", "measure"),  # 3700点, 64点: index points; figure_qualify rules out clock times
 }
 THOUSAND_UNITS = frozenset({"千元"})
 """Units that carry a ×1000 multiplier in their printed form."""
@@ -193,18 +196,6 @@ POST_MARKERS: dict[str, Marker] = {
 text (the figure is the number and its unit: 100人 in 100人左右)."""
 POST_MARKER_RE = re.compile("|".join(POST_MARKERS))
 
-# --- things that look like numbers but are not -----------------------------------------
-# Idioms and set terms with numerals that would otherwise read as a count: 三番五次 (五次),
-# 五花八门 (八门), 三次产业 (the three sectors of an economy), 四周 (all around: 红纸四周).
-_IDIOM_WORDS = (
-    "三番五次 三天两头 三年五载 五花八门 三令五申 千家万户 千方百计 "
-    "千辛万苦 千军万马 万水千山 一年四季 四面八方 五湖四海 七上八下 "
-    "三五成群 十年磨一剑 一五一十 四分五裂 百年大计 千秋万代 万紫千红 "
-    "一心一意 三心二意 九牛一毛 十全十美 七嘴八舌 四通八达 成千上万 成百上千 "
-    "千千万万 一年半载 十年树木 百年树人 三天打鱼 两天晒网 三次产业 四周"
-)
-IDIOMS = tuple(_IDIOM_WORDS.split())
-
 # --- nouns -----------------------------------------------------------------------------------
 _FUNCTION_CHARS = "的和与及、等或在为对向从把被将给于是都也已均共就又并之让使由"
 # Characters that start the predicate after a counted noun: 学生获奖, 群众受益, 人参会,
@@ -284,57 +275,3 @@ def noun_before(text: str, pos: int) -> str | None:
     ):
         return None
     return word
-
-
-# --- dates ---------------------------------------------------------------------------------
-# What may follow a year or a month to make one date: 2021年6月4日, 5月10日.
-_MONTH_TAIL = re.compile(r"(?:[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})月份?")
-_DAY_TAIL = re.compile(r"(?:[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3})[日号]")
-YEAR_RANGE = (1000, 2100)
-"""A 4-digit number + 年 in this range is a calendar year (2021年), not 2021 years."""
-_KINDS: dict[str, FigureKind] = {
-    "count": "count",
-    "money": "money",
-    "percent": "percent",
-    "duration": "duration",
-    "anniversary": "anniversary",
-    "date": "date",
-    "measure": "measure",
-}
-
-
-def resolve_kind(
-    text: str,
-    end: int,
-    value: float,
-    high: float | None,
-    approx: bool,
-    unit_class: str,
-    year_shaped: bool,
-) -> tuple[FigureKind, int]:
-    """The kind for a unit class, and the figure's end (a date takes its month and day).
-
-    年 is a date for a calendar year (4 digits or 二〇二一, in ``YEAR_RANGE``, unmarked),
-    else a duration; 月 is a date for an unmarked 1–12 (or a range of them: 1-2月), 日 for
-    1–31, else durations (3个月 has its own unit, always a duration).
-    """
-    whole = value.is_integer()
-    is_range = high is not None
-    if unit_class == "year":
-        if year_shaped and whole and not approx and YEAR_RANGE[0] <= value <= YEAR_RANGE[1]:
-            tail = _MONTH_TAIL.match(text, end)
-            if tail:
-                day = _DAY_TAIL.match(text, tail.end())
-                end = day.end() if day else tail.end()
-            return "date", end
-        return "duration", end
-    if unit_class == "month":
-        months = high is None or (high.is_integer() and high <= 12)
-        if not approx and months and whole and 1 <= value <= 12:
-            day = _DAY_TAIL.match(text, end)
-            return "date", day.end() if day else end
-        return "duration", end
-    if unit_class == "day":
-        calendar = not approx and not is_range and whole and 1 <= value <= 31
-        return ("date" if calendar else "duration"), end
-    return _KINDS.get(unit_class, "number"), end
