@@ -7,7 +7,9 @@ Every field carries a description and an example: both show on /docs.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Annotated, Any, Literal
+from unicodedata import normalize
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
 
@@ -299,10 +301,52 @@ class Figure(_Frozen):
         description="The sentence that contains the figure, for context.",
         examples=["投入资金12.5万元对山塘实施硬化、美化;"],
     )
+    key: str = Field(
+        default="",
+        description="A stable id: made from the figure's sentence, its place in that "
+        "sentence and its text, so it survives re-parsing and parser changes that find or "
+        "drop other figures (`id` is a position and shifts). `/figures/{fid}` takes it "
+        "as well as `id`.",
+        examples=["fd845fd31f8da"],
+        pattern=r"^(f[0-9a-f]{12})?$",
+    )
+
+
+def figure_key(text: str, start: int, end: int, sentence: str) -> str:
+    """The stable id of the figure ``text[start:end]`` said in ``sentence``."""
+    lo = max(0, end - len(sentence))
+    at = text.find(sentence, lo, start + len(sentence))
+    offset = start - at if at >= 0 else start
+    # NFKC: the same facts printed with full-width punctuation (，) get the same key.
+    seed = normalize("NFKC", f"{sentence}\0{offset}\0{text[start:end]}").encode()
+    return "f" + hashlib.sha256(seed).hexdigest()[:12]
+
+
+def _keyed(figure: Any, text: str) -> Any:
+    """A figure (model or dict) with its stable ``key`` filled in."""
+    fields = figure.model_dump() if isinstance(figure, BaseModel) else dict(figure)
+    start, end, sentence = fields["start"], fields["end"], fields["sentence"]
+    return {**fields, "key": figure_key(text, start, end, sentence)}
 
 
 class Article(_Frozen):
     """One parsed article: metadata, structure, canonical text, figures and stats."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _figure_keys(cls, data: Any) -> Any:
+        """Every figure and slogan carries its stable key (the parser numbers them)."""
+        if isinstance(data, dict) and isinstance(data.get("text"), str):
+            text = data["text"]
+            data = {
+                **data,
+                **{
+                    name: tuple(_keyed(figure, text) for figure in data[name])
+                    for name in ("figures", "slogans")
+                    if name in data
+                },
+            }
+        return data
 
     id: str = Field(
         description="The CMS article id when the dump carries one, else the file's stem.",

@@ -86,10 +86,10 @@ def section_or_404(article: Article, index: int) -> Section:
     return article.sections[index - 1]
 
 
-def figure_or_404(article: Article, fid: int) -> Figure:
-    """The article's figure (or slogan) ``fid``, or a 404."""
+def figure_or_404(article: Article, fid: str) -> Figure:
+    """The article's figure (or slogan) by ``id`` (digits) or stable ``key``, or a 404."""
     for figure in (*article.figures, *article.slogans):
-        if figure.id == fid:
+        if (str(figure.id) if fid.isdigit() else figure.key) == fid:
             return figure
     raise HTTPException(404, f"figure {fid} does not exist")
 
@@ -98,9 +98,13 @@ def _section_indexes(article: Article) -> list[int]:
     return [section.index for section in article.sections]
 
 
-def _figure_ids(article: Article) -> list[int]:
-    return [figure.id for figure in (*article.figures, *article.slogans)]
+def _figure_ids(article: Article) -> list[str]:
+    return [str(figure.id) for figure in (*article.figures, *article.slogans)]
 
+
+# A figure's `id` (a canonical integer, as PathInt requires: no sign, no leading zero)
+# or its `key` (f + 12 hex digits); anything else is a 422.
+FIGURE_ID = r"^(0|[1-9][0-9]{0,8}|f[0-9a-f]{12})$"
 
 # The route names (keys of ``operation_ids``), one per resource of an article.
 ROUTES = ("article", "sections", "section", "figures", "figure", "stats")
@@ -174,7 +178,15 @@ def article_router(
     @precompute(fid=_figure_ids)
     def get_figure(
         article: ArticleDep,
-        fid: Annotated[PathInt, Path(description="The figure's id.", examples=[1])],
+        fid: Annotated[
+            str,
+            Path(
+                description="The figure's `id` (its 1-based position, in canonical form) or "
+                "its stable `key`.",
+                examples=["1"],
+                pattern=FIGURE_ID,
+            ),
+        ],
     ) -> Figure:
         """One figure (or slogan) by id."""
         return figure_or_404(article, fid)

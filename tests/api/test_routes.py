@@ -132,3 +132,10 @@ def test_slogans_only_when_asked(client: TestClient, article: Article) -> None:
     assert all(f["kind"] != "slogan" for f in figures["items"])
     assert [s["text"] for s in slogans["items"]] == [s.text for s in article.slogans]
     assert client.get("/figures", params={"kind": "slogan", "unit": "个"}).status_code == 200
+
+
+def test_a_figure_is_found_by_its_stable_key(client: TestClient) -> None:
+    by_id = client.get("/figures/2").json()
+    assert client.get(f"/figures/{by_id['key']}").json() == by_id
+    assert client.get(f"/articles/4980/figures/{by_id['key']}").json() == by_id
+    assert_problem(client.get("/figures/f000000000000"), 404)

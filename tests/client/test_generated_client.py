@@ -46,7 +46,7 @@ CASES: dict[str, list[tuple[dict[str, Any], int, str]]] = {
     "list_sections": [({}, 200, "SectionList")],
     "get_section": [({"index": 1}, 200, "Section"), ({"index": 99}, 404, "Problem")],
     "list_figures": [({"kind": "COUNT"}, 200, "FigureList"), ({"section": -1}, 422, "Problem")],
-    "get_figure": [({"fid": 1}, 200, "Figure"), ({"fid": 99999}, 404, "Problem")],
+    "get_figure": [({"fid": "1"}, 200, "Figure"), ({"fid": "99999"}, 404, "Problem")],
     "get_stats": [({}, 200, "Stats")],
     "get_health": [({}, 200, "Health")],
     "list_articles": [({"limit": 1}, 200, "ArticlePage"), ({"limit": 0}, 422, "Problem")],
@@ -67,8 +67,8 @@ CASES: dict[str, list[tuple[dict[str, Any], int, str]]] = {
         ({"id": "nope"}, 404, "Problem"),
     ],
     "get_article_figure": [
-        ({"id": PRIMARY_ID, "fid": 2}, 200, "Figure"),
-        ({"id": PRIMARY_ID, "fid": 99999}, 404, "Problem"),
+        ({"id": PRIMARY_ID, "fid": "2"}, 200, "Figure"),
+        ({"id": PRIMARY_ID, "fid": "99999"}, 404, "Problem"),
     ],
     "get_article_stats": [({"id": PRIMARY_ID}, 200, "Stats"), ({"id": "nope"}, 404, "Problem")],
 }

@@ -15,7 +15,7 @@ from article_api_client.api.corpus import list_articles
 from article_api_client.models import ArticlePage, Figure, FigureKind, FigureList
 
 
-def figures_like(client: Client, fid: int) -> list[Figure]:
+def figures_like(client: Client, fid: str) -> list[Figure]:
     """The figures of the same kind as figure ``fid``: its own kind, passed back as a filter."""
     figure = get_figure.sync(client=client, fid=fid)
     if not isinstance(figure, Figure):
@@ -43,7 +43,7 @@ def every_article_id(client: Client) -> list[str]:
 
 def main(base_url: str) -> None:
     with Client(base_url=base_url, raise_on_unexpected_status=True) as client:
-        figures = figures_like(client, 1)
+        figures = figures_like(client, "1")
         kinds = {figure.kind for figure in figures}
         if len(kinds) != 1:
             raise SystemExit(f"a kind filter returned several kinds: {kinds}")
