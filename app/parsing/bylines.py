@@ -71,11 +71,11 @@ _GLUED_TAIL = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:摄影报道|报道|报导)
 AUTHOR_LINE = re.compile(
     r"^[□■◆◇●○★☆▲△▼▽◎※ ]*(?:(?:"
     + "|".join(re.escape(label) for label in AUTHOR_LABELS if len(label) > 1)
-    + r"|[\u4e00-\u9fff]{1,10}?(?:记者|通讯员|评论员))"
+    + r"|[\u4e00-\u9fff·]{1,12}?(?:记者|通讯员|评论员))"
     r"(?:[:︱|]|(?=\s)|$)|[文图摄]\s?[/:])"
 )
 # An outlet's or desk's role label before names: `晚报记者`, `半月谈记者`, `新京报记者`.
-_ROLE_TOKEN = re.compile(r"^[\u4e00-\u9fff]{0,10}(?:记者|通讯员|评论员|实习生)$")
+_ROLE_TOKEN = re.compile(r"^[\u4e00-\u9fff·]{0,12}(?:记者|通讯员|评论员|实习生)$")
 # The same label glued to the name: `随州日报全媒记者李文军`.
 _GLUED_ROLE = re.compile(r"^[\u4e00-\u9fff]{0,10}(?:记者|通讯员|评论员)(?=[\u4e00-\u9fff]{2,4}$)")
 # An organisation before the names (`云溪区融媒体中心 张三`, `岳阳日报记者 李四`): not a
@@ -144,6 +144,10 @@ OUTLET = re.compile(
 )
 
 
+# Words that end a field's label, never a name: `素材来源`, `图片编辑`.
+_FIELD_WORD = re.compile(r"(?:来源|编辑|审核|设计|供图|整理|统筹|监制)$")
+
+
 def parse_names(text: str) -> tuple[str, ...] | None:
     """Names in a byline such as ``记者 张三 通讯员 易 松``; None if it is not a byline.
 
@@ -177,6 +181,8 @@ def parse_names(text: str) -> tuple[str, ...] | None:
             continue
         if token.endswith("讯") and names:
             break  # `□晚报记者 马治卫 本报讯`: the dateline after the byline
+        if _FIELD_WORD.search(token) and names:
+            break  # `记者 徐睿翔 素材来源`: the next field's label
         token = _GLUED_ROLE.sub("", token)
         if token in _BYLINE_TAIL_WORDS or (len(token) > 4 and _ORGANISATION.match(token)):
             continue

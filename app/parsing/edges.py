@@ -194,11 +194,13 @@ def take_closing_source(units: list[str], body: Body) -> None:
 MAX_BYLINE_LINES = 8
 
 
-def take_closing_byline(units: list[str], body: Body) -> None:
+def take_closing_byline(units: list[str], body: Body, at: int = 0) -> None:
+    """The byline closing the last paragraph (`(邓志强 易 松)`, `记者` / `张三`); its names
+    go into ``body.authors`` at index ``at``."""
     for size in range(min(MAX_BYLINE_LINES, len(units) - 1), 0, -1):
         tail = units[-size:]
         if AUTHOR_LINE.match(tail[0]) and (names := parse_names(" ".join(tail))):
-            body.authors[:0] = names
+            body.authors[at:at] = names
             del units[-size:]
             return
     while units:
@@ -209,7 +211,7 @@ def take_closing_byline(units: list[str], body: Body) -> None:
             return
         if is_photo_credit(match.group(0)):
             return  # `(张三 摄)` closes a caption: a photographer, and the caption stays
-        body.authors[:0] = names
+        body.authors[at:at] = names
         rest = last[: match.start()].rstrip()
         if rest:
             units[-1] = rest
@@ -253,16 +255,41 @@ _PHOTO_WORDS = frozenset({"摄", "摄影", "摄)", "摄）"})
 # A name after a byline's label between two stories: 1-3 characters (a 4-character line
 # there is as likely a column's kicker, `焦点人物`).
 _INNER_NAME_PART = re.compile(r"^[\u4e00-\u9fff]{1,3}$")
+# A role label inside a bracket: the bracket is a byline, not a parenthesis.
+_ROLE_INSIDE = re.compile(r"记者|通讯员")
 # A byline standing between two stories of one page is at most this long.
 INNER_BYLINE_MAX_CHARS = 24
 
 
-def take_inner_bylines(units: list[str], body: Body) -> None:
+def take_inner_bylines(units: list[str], body: Body, at: int = 0) -> None:
     """A byline standing on its own between paragraphs (`新京报记者` / `李春平`, where a
-    page carries several stories) names authors and is not text."""
+    page carries several stories) names authors and is not text; the names go into
+    ``body.authors`` from index ``at`` on, in text order."""
+
+    def add(names: tuple[str, ...] | list[str]) -> None:
+        nonlocal at
+        body.authors[at:at] = names
+        at += len(names)
+
     k = 0
     while k < len(units):
+        bracketed = CLOSING_BYLINE.search(units[k])
+        if (
+            k < len(units) - 1
+            and bracketed
+            and _ROLE_INSIDE.search(bracketed.group(1))
+            and not is_photo_credit(bracketed.group(0))
+        ):
+            # `…正逢时。(玉溪日报全媒体记者 熊长青 文/图)` closes one story of the page.
+            if names := parse_names(bracketed.group(1)):
+                add(names)
+                units[k] = units[k][: bracketed.start()].rstrip()
         line = undecorated(units[k])
+        if not line and k + 1 < len(units) and is_name_fragment(units[k + 1]):
+            # `□` / `初墨`: a bullet before a name is a byline.
+            add([units[k + 1]])
+            del units[k : k + 2]
+            continue
         if not (is_byline(line) and len(line) <= INNER_BYLINE_MAX_CHARS):
             k += 1
             continue
@@ -274,5 +301,5 @@ def take_inner_bylines(units: list[str], body: Body) -> None:
         if not names:
             k += 1
             continue
-        body.authors.extend(names)
+        add(names)
         del units[k:end]

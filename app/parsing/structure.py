@@ -117,11 +117,14 @@ def read_body(lines: list[str]) -> Body:
     units = join_fragments(join_datelines(content, body.authors))
     while units and units[-1] in END_MARKS:
         units.pop()  # `(完)`: the end of the article, not a paragraph
+    # Authors in the order the page prints them: a dateline's, bylines standing between
+    # paragraphs, the one closing the last paragraph, then those after it.
+    opening = len(body.authors)
     take_tail(units, body)
     take_closing_source(units, body)
-    take_closing_byline(units, body)
+    take_closing_byline(units, body, at=opening)
     take_closing_source(units, body)
-    take_inner_bylines(units, body)
+    take_inner_bylines(units, body, at=opening)
     captions = take_photo_credits(units, body)
     _split_sections(units, body, captions)
     # Every paragraph a dateline opens names its authors (a page may carry several

@@ -216,3 +216,18 @@ def test_chapters_numbered_with_yi_keep_plain_lines_as_paragraphs() -> None:
         TITLE, P1, "一、加强组织领导", P2, "党建引领激活基层", P1, "二、注重宣传引导", P2
     )
     assert [s.heading for s in article.sections] == ["一、加强组织领导", "二、注重宣传引导"]
+
+
+def test_bylines_closing_one_story_of_a_page_and_bulleted_names() -> None:
+    article = parse(
+        TITLE, P1 + "(玉溪日报全媒体记者", "熊长青", "文/图)", "短 评", "点亮城市夜色正逢时",
+        "□", "初墨", P2, "整合", "新华日报·交汇点记者", "徐睿翔", "素材来源", "江苏13个设区市党报",
+    )  # fmt: skip
+    assert article.authors == ("熊长青", "初墨", "徐睿翔")
+    assert article.lead[0].text == P1
+    assert "初墨" not in article.text
+
+
+def test_a_photographer_in_a_bracket_mid_body_is_not_an_author() -> None:
+    article = parse(TITLE, P1 + "(记者 严龙 摄)", P2)
+    assert article.authors == ()
