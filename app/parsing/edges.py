@@ -274,16 +274,16 @@ def take_inner_bylines(units: list[str], body: Body, at: int = 0) -> None:
     k = 0
     while k < len(units):
         bracketed = CLOSING_BYLINE.search(units[k])
+        # `…正逢时。(玉溪日报全媒体记者 熊长青 文/图)` closes one story of the page.
         if (
             k < len(units) - 1
             and bracketed
             and _ROLE_INSIDE.search(bracketed.group(1))
             and not is_photo_credit(bracketed.group(0))
+            and (names := parse_names(bracketed.group(1)))
         ):
-            # `…正逢时。(玉溪日报全媒体记者 熊长青 文/图)` closes one story of the page.
-            if names := parse_names(bracketed.group(1)):
-                add(names)
-                units[k] = units[k][: bracketed.start()].rstrip()
+            add(names)
+            units[k] = units[k][: bracketed.start()].rstrip()
         line = undecorated(units[k])
         if not line and k + 1 < len(units) and is_name_fragment(units[k + 1]):
             # `□` / `初墨`: a bullet before a name is a byline.
