@@ -212,6 +212,7 @@ def _split_sections(units: list[str], body: Body, captions: AbstractSet[int] = f
             i < len(units)
             and len(parts) < HEADING_MAX_PARTS
             and _is_plain_heading(units[i])
+            and not _STANDS_ALONE.search(units[i])
             and i + 1 < len(units)
             and (style is None or not _is_numbered_heading(units[i], style))
         ):
@@ -241,18 +242,27 @@ def _is_numbered_heading(unit: str, style: re.Pattern[str]) -> bool:
 
 # Lines shaped like headings that are not: a labelled field (`分类:政府动态`), a byline
 # or dateline, a caption, a masthead or outlet name (`嘉兴日报`, `新浪财经`).
-_NOT_HEADING = re.compile(r"[:：]|^(?:图注|图片|图为|图\d|图[①-⑩])|讯$")
+_NOT_HEADING = re.compile(r"^(?:图注|图片|图为|图\d|图[①-⑩])|讯$|^(?:[A-Za-z]|问|答)\s?[:：]")
+# A labelled field, `分类:政府动态`, `组版:商进`: a short value after the colon. A heading
+# may have a colon too, with a clause after it (`出国前：政治科目会出啥考题？`).
+_FIELD = re.compile(r"^[^:：]{1,8}[:：][^:：]{0,6}$")
+# A heading part with a colon or a question mark is a heading of its own, never the
+# second half of a two-part heading split at its space.
+_STANDS_ALONE = re.compile(r"[:：?？]")
+# A heading may ask a question: short, ending in a question mark, not a quotation.
+_QUESTION = re.compile(r"^[^“\"]{4,24}[？?]$")
 
 
 def _is_plain_heading(unit: str) -> bool:
     return (
         not _NOT_HEADING.search(unit)
+        and not _FIELD.match(unit)
         and not OUTLET.match(unit)
         and not AUTHOR_LINE.match(unit)
         and len(unit) <= HEADING_MAX_CHARS
-        and not _CLAUSE_END.search(unit)
+        and (not _CLAUSE_END.search(unit) or bool(_QUESTION.match(unit)))
         and len(_HAN.findall(unit)) >= 2
         and not _WHOLLY_ENCLOSED.match(unit)
-        and not PARAGRAPH_END.search(unit)
+        and (not PARAGRAPH_END.search(unit) or bool(_QUESTION.match(unit)))
         and not unit.startswith(_CAPTION_STARTS)
     )

@@ -231,3 +231,15 @@ def test_bylines_closing_one_story_of_a_page_and_bulleted_names() -> None:
 def test_a_photographer_in_a_bracket_mid_body_is_not_an_author() -> None:
     article = parse(TITLE, P1 + "(记者 严龙 摄)", P2)
     assert article.authors == ()
+
+
+def test_headings_may_ask_or_carry_a_colon_but_fields_and_dialogue_are_text() -> None:
+    article = parse(
+        TITLE, P1, "出国前：政治科目会出啥考题？", P2, "出国后：国家未来将如何发展？", P1,
+        "A:比爱过更凄凉的话是什么?", P2, "分类:政府动态", P1,
+    )  # fmt: skip
+    assert [s.heading for s in article.sections] == [
+        "出国前：政治科目会出啥考题？",
+        "出国后：国家未来将如何发展？",
+    ]
+    assert "A:比爱过更凄凉的话是什么?" in article.text
