@@ -30,7 +30,6 @@ one line at most once a second, with how many there were.
 from __future__ import annotations
 
 import asyncio
-import functools
 import http
 import json
 import logging
@@ -40,7 +39,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import httptools
-from uvicorn._types import ASGI3Application, ASGISendEvent
+from uvicorn._types import ASGI3Application
 from uvicorn.protocols.http.httptools_impl import (
     STATUS_LINE,
     HttpToolsProtocol,
@@ -54,6 +53,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("app.server")
 
+# How often late requests are looked for: a deadline is kept to within this.
+SWEEP_SECONDS = 0.5
 # Pipelined requests queued behind the one being answered; browsers never pipeline,
 # and a client that queues more is either broken or an attacker.
 MAX_PIPELINE = 8
@@ -188,16 +189,6 @@ def problem_response(
     return b"".join(lines)
 
 
-async def _send_unless_closed(cycle: RequestResponseCycle, message: ASGISendEvent) -> None:
-    if cycle.flow.write_paused and not cycle.disconnected:
-        await cycle.flow.drain()  # then look again: the wait may have ended in a close
-    if cycle.transport.is_closing():
-        cycle.disconnected = True  # what is left of the answer has nowhere to go
-        cycle.message_event.set()
-        return
-    await RequestResponseCycle.send(cycle, message)
-
-
 class GuardedProtocol(HttpToolsProtocol):
     """uvicorn's httptools protocol with the guards described in the module docstring."""
 
@@ -205,6 +196,9 @@ class GuardedProtocol(HttpToolsProtocol):
     # Connections waiting for a request, the longest-waiting first (all of this process).
     waiting: ClassVar[OrderedDict[GuardedProtocol, None]] = OrderedDict()
     open_count: ClassVar[int] = 0
+    # Every admitted connection (for the deadline sweep), and the sweep's timer.
+    live: ClassVar[set[GuardedProtocol]] = set()
+    sweeper: ClassVar[asyncio.TimerHandle | None] = None
 
     @classmethod
     def configure(cls, limits: Limits) -> None:
@@ -217,7 +211,10 @@ class GuardedProtocol(HttpToolsProtocol):
         self.counted = False  # admitted: counted in open_count
         self.stopped = False  # parsing stopped: answer what is queued, then close
         self.running: RequestResponseCycle | None = None  # the cycle being answered
-        self.read_timer: asyncio.TimerHandle | None = None
+        # When the request being read must be whole (loop time; 0: none being read).
+        # Checked by one sweep a second for all connections: a timer per request
+        # cost more than the rest of the guards together.
+        self.read_deadline = 0.0
         self.write_timer: asyncio.TimerHandle | None = None
 
     # ---- connections: the cap, eviction, fast refusal ----
@@ -239,8 +236,11 @@ class GuardedProtocol(HttpToolsProtocol):
         cls.open_count += 1
         self.counted = True
         super().connection_made(transport)
+        cls.live.add(self)
         self._wait()
-        self._arm_read_timer()
+        self.read_deadline = self.loop.time() + self.limits.request_timeout
+        if cls.sweeper is None:
+            cls.sweeper = self.loop.call_later(SWEEP_SECONDS, cls._sweep, self.loop)
 
     def connection_lost(self, exc: Exception | None) -> None:
         if not self.counted:
@@ -248,13 +248,35 @@ class GuardedProtocol(HttpToolsProtocol):
         self.counted = False
         GuardedProtocol.open_count -= 1
         GuardedProtocol.waiting.pop(self, None)
+        GuardedProtocol.live.discard(self)
         self._cancel_timers()
-        # uvicorn marks only the newest cycle disconnected; with pipelined requests the
-        # one being answered is an older one, which would go on writing.
+        self._drop_answer()
+        super().connection_lost(exc)
+
+    def _drop_answer(self) -> None:
+        """The answer being sent has nowhere to go: its send returns from now on.
+
+        uvicorn marks only the newest cycle disconnected; with pipelined requests the
+        one being answered is an older one, which would go on writing to a closed
+        transport (a RuntimeError and a traceback per disconnect)."""
         if self.running is not None and not self.running.response_complete:
             self.running.disconnected = True
             self.running.message_event.set()
-        super().connection_lost(exc)
+
+    def _close(self, abort: bool = False) -> None:
+        self._drop_answer()
+        if abort:
+            self.transport.abort()
+        else:
+            self.transport.close()
+
+    @classmethod
+    def _sweep(cls, loop: asyncio.AbstractEventLoop) -> None:
+        """Close every connection whose request is late; runs every SWEEP_SECONDS."""
+        now = loop.time()
+        for protocol in [p for p in cls.live if 0 < p.read_deadline <= now]:
+            protocol._read_timeout()
+        cls.sweeper = loop.call_later(SWEEP_SECONDS, cls._sweep, loop) if cls.live else None
 
     @classmethod
     def _evict_one(cls) -> bool:
@@ -264,8 +286,9 @@ class GuardedProtocol(HttpToolsProtocol):
             if victim.counted and not victim.transport.is_closing():
                 victim.counted = False
                 cls.open_count -= 1
+                cls.live.discard(victim)
                 victim._cancel_timers()
-                victim.transport.close()
+                victim._close()
                 EVICTED.add()
                 return True
         return False
@@ -274,10 +297,6 @@ class GuardedProtocol(HttpToolsProtocol):
         GuardedProtocol.waiting[self] = None
 
     def _start_asgi_task(self, cycle: RequestResponseCycle, app: ASGI3Application) -> None:
-        # The app's send must not write to a transport that is closing: the client
-        # went away (or a guard closed it) and connection_lost has not run yet.
-        # uvicorn's own send raises then, and logs a traceback per disconnect.
-        cycle.send = functools.partial(_send_unless_closed, cycle)  # type: ignore[method-assign]
         self.running = cycle
         super()._start_asgi_task(cycle, app)
 
@@ -286,44 +305,49 @@ class GuardedProtocol(HttpToolsProtocol):
     def data_received(self, data: bytes) -> None:
         if self.stopped or not self.counted:
             return
-        self._unset_keepalive_if_required()
-        if self.read_timer is None:
-            self._arm_read_timer()
+        if self.timeout_keep_alive_task is not None:
+            self._unset_keepalive_if_required()
+        if not self.read_deadline:
+            self.read_deadline = self.loop.time() + self.limits.request_timeout
         limit = self.limits.max_header_bytes
-        size = len(data)
-        start = 0
-        while start < size:
-            piece = data[start : start + limit] if size > limit else data
-            start += len(piece)
-            if not self.in_body:
-                self.head_bytes += len(piece)
-                if self.head_bytes > limit:
-                    self._answer_and_close(
-                        431,
-                        f"the request head is over {limit} bytes (ARTICLE_MAX_HEADER_BYTES)",
-                    )
-                    TOO_LARGE.add()
-                    return
-            try:
-                self.parser.feed_data(piece)
-            except httptools.HttpParserUpgrade:
-                # No WebSocket here (ws="none"): the request is answered as plain HTTP,
-                # then the connection closes (what follows the head is not HTTP).
-                if self.cycle is not None and not self.cycle.response_complete:
-                    self.cycle.keep_alive = False
-                else:
+        if len(data) <= limit:  # a whole request, usually: one feed
+            self._feed(data, limit)
+            return
+        for start in range(0, len(data), limit):
+            if not self._feed(data[start : start + limit], limit):
+                return
+
+    def _feed(self, piece: bytes, limit: int) -> bool:
+        """Parse ``piece`` of a request; False when the connection is done with."""
+        if not self.in_body:
+            self.head_bytes += len(piece)
+            if self.head_bytes > limit:
+                self._answer_and_close(
+                    431, f"the request head is over {limit} bytes (ARTICLE_MAX_HEADER_BYTES)"
+                )
+                TOO_LARGE.add()
+                return False
+        try:
+            self.parser.feed_data(piece)
+        except httptools.HttpParserUpgrade:
+            # No WebSocket here (ws="none"): the request is answered as plain HTTP,
+            # then the connection closes (what follows the head is not HTTP).
+            if self.cycle is not None and not self.cycle.response_complete:
+                self.cycle.keep_alive = False
+            else:
+                self.transport.close()
+            return False
+        except httptools.HttpParserError:
+            if self.stopped:
+                self.flow.pause_reading()
+                PIPELINED.add()
+                if not self.pipeline and (self.cycle is None or self.cycle.response_complete):
                     self.transport.close()
-                return
-            except httptools.HttpParserError:
-                if self.stopped:
-                    self.flow.pause_reading()
-                    PIPELINED.add()
-                    if not self.pipeline and (self.cycle is None or self.cycle.response_complete):
-                        self.transport.close()
-                    return
-                INVALID.add()
-                self.send_400_response("invalid HTTP request")
-                return
+                return False
+            INVALID.add()
+            self.send_400_response("invalid HTTP request")
+            return False
+        return not self.stopped
 
     def on_headers_complete(self) -> None:
         self.in_body = True
@@ -341,9 +365,7 @@ class GuardedProtocol(HttpToolsProtocol):
     def on_message_complete(self) -> None:
         self.in_body = False
         self.head_bytes = 0
-        if self.read_timer is not None:
-            self.read_timer.cancel()
-            self.read_timer = None
+        self.read_deadline = 0.0
         super().on_message_complete()
 
     def on_response_complete(self) -> None:
@@ -358,16 +380,13 @@ class GuardedProtocol(HttpToolsProtocol):
         elif not self.pipeline:
             self._wait()
 
-    def _arm_read_timer(self) -> None:
-        self.read_timer = self.loop.call_later(self.limits.request_timeout, self._read_timeout)
-
     def _read_timeout(self) -> None:
-        self.read_timer = None
+        self.read_deadline = 0.0
         if self.transport.is_closing():
             return
         TIMED_OUT.add()
         if self.cycle is not None and not self.cycle.response_complete:
-            self.transport.close()  # a request is being answered: its body never came
+            self._close()  # a request is being answered: its body never came
         elif self.head_bytes:
             self._answer_and_close(408, "the request did not arrive in time")
         else:
@@ -390,13 +409,13 @@ class GuardedProtocol(HttpToolsProtocol):
         self.write_timer = None
         if not self.transport.is_closing() or self.transport.get_write_buffer_size():
             STALLED.add()
-            self.transport.abort()  # drops what was buffered for the client
+            self._close(abort=True)  # drops what was buffered for the client
 
     def _cancel_timers(self) -> None:
-        for timer in (self.read_timer, self.write_timer):
-            if timer is not None:
-                timer.cancel()
-        self.read_timer = self.write_timer = None
+        self.read_deadline = 0.0
+        if self.write_timer is not None:
+            self.write_timer.cancel()
+            self.write_timer = None
 
     # ---- the server's own answers ----
 
@@ -411,7 +430,7 @@ class GuardedProtocol(HttpToolsProtocol):
             self.transport.write(
                 problem_response(status, detail, path, self.server_state.default_headers)
             )
-        self.transport.close()
+        self._close()
 
     def _unsupported_upgrade_warning(self) -> None:
         """An Upgrade request is answered as plain HTTP: nothing to warn about."""
