@@ -88,10 +88,37 @@ _BREADCRUMB = re.compile(r"^(?:当前位置|您现在的位置|您的位置|现�
 # Info-table fields of government portals, with their value on the same line.
 _INFO_FIELD = re.compile(
     r"^(?:分类|栏目|版次|版名|信息分类|内容分类|主题分类|索引号|文号|发文机关|发布机构|所属机构|生成日期|"
-    r"成文日期|公开方式|公开范围|有效性|关键词|关键字|信息名称|体裁分类)\s?:"
+    r"成文日期|公开方式|公开范围|有效性|关键词|关键字|信息名称|体裁分类|发文字号)\s?:"
 )
 # A code in the header: an index number, a document number (`003087762/202401-00007`).
 _CODE_LINE = re.compile(r"^[0-9A-Za-z/\-_.]+$")
+# A government document's number: `吉政明电〔2022〕1号`.
+_DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,10}[〔\[(（]\d{4}[〕\])）]\d+号$")
+# A table label spaced out letter by letter (`标` / `题:`, `索` / `引` / `号:`).
+_LABEL_PIECE = re.compile(r"^[\u4e00-\u9fff]$")
+_LABEL_END = re.compile(r"^[\u4e00-\u9fff]\s?:$")
+_TITLE_LABEL = re.compile(r"^(?:标题|题目|文章标题)\s?:$")
+# At most this many letters in a spaced-out label.
+MAX_LABEL_PIECES = 4
+
+
+def _shown_in(line: str, title_lines: list[str]) -> bool:
+    """True when ``line`` is (part of) a title line already read."""
+    compact = line.replace(" ", "")
+    return any(compact in shown.replace(" ", "") for shown in title_lines)
+
+
+def _spaced_label(lines: list[str], i: int) -> tuple[str, int]:
+    """The line at ``i``, or a label spaced out over several lines joined back, and how
+    many lines it took."""
+    k = i
+    while k < len(lines) and k - i < MAX_LABEL_PIECES and _LABEL_PIECE.match(lines[k]):
+        k += 1
+    if k > i and k < len(lines) and _LABEL_END.match(lines[k]):
+        return "".join(lines[i : k + 1]), k + 1 - i
+    return lines[i], 1
+
+
 # How far down the header navigation may reach.
 MAX_NAVIGATION_LINES = 16
 
@@ -128,6 +155,7 @@ def is_header_noise(line: str) -> bool:
         or _TIME_LINE.match(line)
         or is_page_chrome(line)
         or (_CODE_LINE.match(line) and not DATE_LINE.match(line))
+        or _DOC_NUMBER.match(line)
         or (_INFO_FIELD.match(line) and not _LABEL_ONLY.match(line))
     )
 
@@ -147,7 +175,13 @@ def read_header(lines: list[str], meta: MetaBlock | None) -> tuple[Header, int]:
         line = lines[i]
         if _NUMBERED.match(line):
             break
-        i += 1
+        line, used = _spaced_label(lines, i)
+        i += used
+        if _TITLE_LABEL.match(line) and i < len(lines):
+            # An info table's `标题:` field: the whole title as one value.
+            title_lines.insert(0, lines[i])
+            i += 1
+            continue
         if is_header_noise(line):
             continue
         if DATELINE_START.match(line):
@@ -200,6 +234,8 @@ def read_header(lines: list[str], meta: MetaBlock | None) -> tuple[Header, int]:
             if names:  # else an empty label such as `作者:`: a marker with no names
                 found, i = names
                 header.authors.extend(found)
+        elif marker_before and _shown_in(line, title_lines):
+            continue  # the title displayed again, split its own way, under the table
         elif marker_before and (repeat := _repeated_title(lines, i - 1, title_lines)):
             # The page shows its title again under the date and source, with the
             # pre-title above it (`15家企业` / `17种产品…名单`).
@@ -212,8 +248,8 @@ def read_header(lines: list[str], meta: MetaBlock | None) -> tuple[Header, int]:
             i -= 1
             break
         else:
-            if line not in title_lines:  # a page that shows its title twice
-                title_lines.append(line)
+            if not _shown_in(line, title_lines):
+                title_lines.append(line)  # else a page that shows its title twice
             continue
         marker_before = bool(title_lines)  # every branch above but the title line is a marker
     while title_lines and _SEPARATOR.match(title_lines[-1]):

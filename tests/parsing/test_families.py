@@ -243,3 +243,17 @@ def test_headings_may_ask_or_carry_a_colon_but_fields_and_dialogue_are_text() ->
         "出国后：国家未来将如何发展？",
     ]
     assert "A:比爱过更凄凉的话是什么?" in article.text
+
+
+def test_government_disclosure_table_with_spaced_labels() -> None:
+    """`标 题：` spaced out letter by letter holds the whole title; the page then shows it
+    again split over lines, and the document number under it."""
+    article = parse(
+        "索", "引", "号：", "11220000013544357T/2022-00426", "分", "类：", "环境监测;通告",
+        "标", "题：", "吉林省人民政府关于禁止在嫩江干流新增建设项目的通告",
+        "发文字号：", "吉政明电〔2022〕1号", "发布日期：", "2022年01月28日",
+        "吉林省人民政府关于禁止在", "嫩江干流新增建设项目的通告", "吉政明电〔2022〕1号", P1, P2,
+    )  # fmt: skip
+    assert article.title == "吉林省人民政府关于禁止在嫩江干流新增建设项目的通告"
+    assert article.date == "2022-01-28"
+    assert [p.text for p in article.lead] == [P1, P2]
