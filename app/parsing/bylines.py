@@ -122,7 +122,7 @@ _ROLE_PAIR = re.compile(r"[文图]\s?/\s?[文图]|文图|图文")
 # A photo credit: a label that says so first (`图/记者 李四`, `摄影:李四`) or `摄` last
 # (`(张三 摄)`, `张三摄`). Photographers are credited, not authors.
 _PHOTO_CREDIT = re.compile(
-    r"^[(（]?\s?(?:图|摄影|摄|图片)\s?[/:：]|(?<!报道)(?:摄|摄影)\s?[)）]?$"
+    r"^[(（]?\s?(?:图|摄影|摄|图片)\s?[/:：]|(?<!报道)(?:摄|摄影|供图)\s?[)）]?$"
     r"|(?:^|[\s:：])摄影(?:\s|$)"  # `作者: 摄影 记者 冯玉坤`
 )
 

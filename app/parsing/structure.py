@@ -249,8 +249,9 @@ _FIELD = re.compile(r"^[^:：]{1,8}[:：][^:：]{0,6}$")
 # A heading part with a colon or a question mark is a heading of its own, never the
 # second half of a two-part heading split at its space.
 _STANDS_ALONE = re.compile(r"[:：?？]")
-# A heading may ask a question: short, ending in a question mark, not a quotation.
-_QUESTION = re.compile(r"^[^“\"]{4,24}[？?]$")
+# A heading may ask a question: short, one clause, ending in a question mark, not a
+# quotation (`出国后：国家未来将如何发展？`; `怎样…状态，做好居家练习？` is a paragraph's).
+_QUESTION = re.compile(r"^[^“\"，,。；;]{4,24}[？?]$")
 
 
 def _is_plain_heading(unit: str) -> bool:

@@ -257,3 +257,12 @@ def test_government_disclosure_table_with_spaced_labels() -> None:
     assert article.title == "吉林省人民政府关于禁止在嫩江干流新增建设项目的通告"
     assert article.date == "2022-01-28"
     assert [p.text for p in article.lead] == [P1, P2]
+
+
+def test_a_caption_credited_供图_is_a_caption_and_a_long_question_is_text() -> None:
+    article = parse(
+        TITLE, P1, "郭荣梅指挥乐团练习", "顶端新闻·河南商报记者马俊峰/文受访者供图", P2,
+        "怎样才能让学生保持良好状态，做好居家练习？", P1,
+    )  # fmt: skip
+    assert article.sections == ()
+    assert "郭荣梅指挥乐团练习" in article.text
