@@ -206,8 +206,13 @@ class PostgresStore(Engine):
                 "SELECT a.id, p.section, p.idx, p.text FROM paras p"
                 " JOIN articles a ON a.aid = p.aid"
                 f" WHERE p.grams @> %s::text[]{check}"
-                " ORDER BY a.sortkey, p.pid LIMIT %s OFFSET %s",
+                # Row ids are in listing order (base.py): walking the primary key in
+                # order stops after the page when the term is common; a rare one is
+                # collected from the GIN index and sorted. Planned per query (no
+                # prepared generic plan), since which is cheaper depends on the term.
+                " ORDER BY p.pid LIMIT %s OFFSET %s",
                 (grams, *extra, limit, offset),
+                prepare=False,
             ).fetchall()
             if len(query) <= 2:  # kept by ingest: no count over the matches
                 total = conn.execute("SELECT n FROM grams WHERE gram = %s", (query,)).fetchone()
@@ -215,6 +220,7 @@ class PostgresStore(Engine):
                 total = conn.execute(
                     f"SELECT count(*) FROM paras p WHERE p.grams @> %s::text[]{check}",
                     (grams, *extra),
+                    prepare=False,
                 ).fetchone()
         return [make_hit(a, s, i, t, query) for a, s, i, t in rows], int(total[0]) if total else 0
 
