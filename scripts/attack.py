@@ -12,7 +12,8 @@ before and after, and the p99 of GET /health (a fresh connection every 20 ms, as
 health checker does) during the attack. Exit status 1 when any check fails, when the
 server logs a traceback, or when RSS or /health p99 leave their bounds (RSS within
 1.5x idle during and after, p99 <= 100 ms). `--quick` uses smaller counts (the test
-suite runs it: tests/test_attack.py).
+suite runs it: tests/test_attack.py). ATTACK_OLD_SERVER=1 leaves out the limits'
+settings, to attack a build from before them (run from its checkout with PYTHONPATH).
 """
 
 from __future__ import annotations
@@ -573,11 +574,14 @@ def running_server(limits: Limits) -> Iterator[Server]:
     argv = [
         sys.executable, "-m", "app", "serve", "--host", HOST, "--port", str(port),
         "--data", str(data), "--cache-dir", "", "--max-file-bytes", str(MAX_FILE_BYTES),
-        "--max-connections", str(limits.connections),
-        "--request-timeout", str(limits.request_timeout),
-        "--max-header-bytes", str(limits.header_bytes),
         "--no-access-log",
     ]  # fmt: skip
+    if not os.environ.get("ATTACK_OLD_SERVER"):  # an older build lacks these settings
+        argv += [
+            "--max-connections", str(limits.connections),
+            "--request-timeout", str(limits.request_timeout),
+            "--max-header-bytes", str(limits.header_bytes),
+        ]  # fmt: skip
     with log.open("wb") as out:
         process = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
     server = Server(process, port, log, data, limits)
