@@ -115,6 +115,33 @@ class Filters:
     source: str | None = None
 
 
+def where_clause(filters: Filters, mark: str) -> tuple[str, tuple[str, ...]]:
+    """The WHERE clause of a listing's filters and its parameters, for either engine:
+    ``mark`` is the engine's placeholder (``?`` for SQLite, ``%s`` for psycopg)."""
+    clauses: list[str] = []
+    params: list[str] = []
+    low, high = date_bounds(filters.date_from, filters.date_to)
+    if low is not None:
+        clauses.append(f"sortkey >= {mark}")
+        params.append(low)
+    if high is not None:
+        clauses.append(f"sortkey < {mark}")
+        params.append(high)
+    if filters.date_from is not None:
+        clauses.append(f"date >= {mark}")  # NULL compares as unknown: undated is left out
+        params.append(filters.date_from)
+    if filters.date_to is not None:
+        clauses.append(f"date <= {mark}")
+        params.append(filters.date_to)
+    if filters.author is not None:
+        clauses.append(f"aid IN (SELECT aid FROM authors WHERE author = {mark})")
+        params.append(filters.author)
+    if filters.source is not None:
+        clauses.append(f"source = {mark}")
+        params.append(filters.source)
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), tuple(params)
+
+
 @dataclass(frozen=True, slots=True)
 class Summary:
     """One article as a listing shows it."""

@@ -35,13 +35,13 @@ from app.store.base import (
     StoredArticle,
     StoreError,
     Summary,
-    date_bounds,
     day_okeys,
     gram_counts,
     make_hit,
     pick_okey,
     sort_key,
     spread_okeys,
+    where_clause,
 )
 from app.store.rows import (
     count_corpus,
@@ -185,7 +185,7 @@ class PostgresStore(Engine):
         return None if row is None else StoredArticle(row[0], row[1], bytes(row[2]))
 
     def page(self, filters: Filters, offset: int, limit: int) -> tuple[list[Summary], int]:
-        where, params = _where(filters)
+        where, params = where_clause(filters, "%s")
         with self._pool.connection() as conn:
             rows = conn.execute(
                 f"SELECT id, summary FROM articles{where} ORDER BY sortkey LIMIT %s OFFSET %s",
@@ -425,31 +425,6 @@ def _free_id(db: Connection[Any], base: str) -> str:
         n += 1
         candidate = f"{base}-{n}"
     return candidate
-
-
-def _where(filters: Filters) -> tuple[str, tuple[str, ...]]:
-    clauses: list[str] = []
-    params: list[str] = []
-    low, high = date_bounds(filters.date_from, filters.date_to)
-    if low is not None:
-        clauses.append("sortkey >= %s")
-        params.append(low)
-    if high is not None:
-        clauses.append("sortkey < %s")
-        params.append(high)
-    if filters.date_from is not None:
-        clauses.append("date >= %s")
-        params.append(filters.date_from)
-    if filters.date_to is not None:
-        clauses.append("date <= %s")
-        params.append(filters.date_to)
-    if filters.author is not None:
-        clauses.append("aid IN (SELECT aid FROM authors WHERE author = %s)")
-        params.append(filters.author)
-    if filters.source is not None:
-        clauses.append("source = %s")
-        params.append(filters.source)
-    return (" WHERE " + " AND ".join(clauses) if clauses else ""), tuple(params)
 
 
 def _safe(url: str) -> str:

@@ -35,7 +35,6 @@ from app.store.base import (
     StoredArticle,
     StoreError,
     Summary,
-    date_bounds,
     day_okeys,
     gram_counts,
     gram_inexact,
@@ -45,6 +44,7 @@ from app.store.base import (
     pick_okey,
     sort_key,
     spread_okeys,
+    where_clause,
 )
 from app.store.rows import (
     count_corpus,
@@ -229,7 +229,7 @@ class SQLiteStore(Engine):
         return None if row is None else StoredArticle(row[0], row[1], bytes(row[2]))
 
     def page(self, filters: Filters, offset: int, limit: int) -> tuple[list[Summary], int]:
-        where, params = _where(filters)
+        where, params = where_clause(filters, "?")
         db = self._db()
         db.execute("BEGIN")  # one snapshot for the page and its total
         try:
@@ -507,28 +507,3 @@ def _free_id(db: sqlite3.Connection, base: str) -> str:
         n += 1
         candidate = f"{base}-{n}"
     return candidate
-
-
-def _where(filters: Filters) -> tuple[str, tuple[str, ...]]:
-    clauses: list[str] = []
-    params: list[str] = []
-    low, high = date_bounds(filters.date_from, filters.date_to)
-    if low is not None:
-        clauses.append("sortkey >= ?")
-        params.append(low)
-    if high is not None:
-        clauses.append("sortkey < ?")
-        params.append(high)
-    if filters.date_from is not None:
-        clauses.append("date >= ?")  # an undated article is before every bound
-        params.append(filters.date_from)
-    if filters.date_to is not None:
-        clauses.append("date <= ?")  # NULL compares as unknown: undated is left out
-        params.append(filters.date_to)
-    if filters.author is not None:
-        clauses.append("aid IN (SELECT aid FROM authors WHERE author = ?)")
-        params.append(filters.author)
-    if filters.source is not None:
-        clauses.append("source = ?")
-        params.append(filters.source)
-    return (" WHERE " + " AND ".join(clauses) if clauses else ""), tuple(params)
