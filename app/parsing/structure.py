@@ -46,8 +46,11 @@ _CAPTION_NUMBER = re.compile(r"^图\s?[①-⑳0-9]{1,2}$")
 _LABELLED_LINE = re.compile(r"^[\u4e00-\u9fff]{1,8}\s?:")
 # A page's metadata label left with no value (`时间:`, `作者:`): not body text.
 _EMPTY_FIELD = re.compile(r"^(?:(?:发布|更新)?(?:时间|日期)|作者|编辑)\s?:$")
-# Parts of a heading split at its spaces: `坚持以上率下` + `党史学习掀热潮`.
+# Parts of a heading split at its spaces: `坚持以上率下` + `党史学习掀热潮`, or a column's
+# kicker and a two-part heading (`动态` + `证监会…五大招` + `减少IPO家数…`).
 HEADING_MAX_PARTS = 3
+# A kicker over a heading is a short column word.
+KICKER_MAX_CHARS = 4
 # An unclosed quote or bracket joins at most this many lines: a quote that is
 # never closed must not swallow the rest of the article.
 MAX_FRAGMENT_JOIN = 8
@@ -218,6 +221,11 @@ def _split_sections(units: list[str], body: Body, captions: AbstractSet[int] = f
         ):
             parts.append(units[i])
             i += 1
+        if len(parts) == HEADING_MAX_PARTS and len(parts[0]) > KICKER_MAX_CHARS:
+            # Three stacked lines join only behind a column's kicker (`动态` / …): a full
+            # heading over a two-part sub-heading heads a section of its own.
+            body.sections.append((parts[0], []))
+            parts = parts[1:]
         current = []
         body.sections.append((" ".join(parts), current))
 

@@ -266,3 +266,16 @@ def test_a_caption_credited_供图_is_a_caption_and_a_long_question_is_text() ->
     )  # fmt: skip
     assert article.sections == ()
     assert "郭荣梅指挥乐团练习" in article.text
+
+
+def test_three_stacked_heading_lines_join_only_behind_a_kicker() -> None:
+    article = parse(
+        TITLE, P1, "动态", "证监会昨晚又出五大招", "减少IPO家数引关注", P2,
+        "两会成为了解国情的窗口", "盼准确把握国家发展需求", "愿寻求机遇回国有所作为", P1,
+    )  # fmt: skip
+    assert [s.heading for s in article.sections] == [
+        "动态 证监会昨晚又出五大招 减少IPO家数引关注",
+        "两会成为了解国情的窗口",
+        "盼准确把握国家发展需求 愿寻求机遇回国有所作为",
+    ]
+    assert article.sections[1].paragraphs == ()
