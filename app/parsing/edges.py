@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 # What ends a paragraph: sentence punctuation (and closing quotes or brackets after it),
 # a colon before a list, a semicolon closing a list item.
 PARAGRAPH_END = re.compile(r"(?:[。！？!?…:：;；]|\.{3})[”’」』)）]*$")
+# A field's label with its value on another line, or none: `信息来源:`, `信息分类:`.
+LABEL_ALONE = re.compile(r"^[\u4e00-\u9fff]{1,8}\s?:$")
 # A closing byline in brackets at the very end of the body: `(邓志强 易 松)`.
 CLOSING_BYLINE = re.compile(r"[(]([^()]{2,40})[)]$")
 # A byline label glued to the end of the last sentence, its names on the next lines.
@@ -123,12 +125,9 @@ def dateline_names(paragraph: str) -> tuple[str, ...]:
 def is_paragraph(unit: str) -> bool:
     """Body text: a sentence end, or a long line with clause punctuation; a field's
     label alone (`信息来源:`) is not."""
-    if _LABEL_ALONE.match(unit):
+    if LABEL_ALONE.match(unit):
         return False
     return bool(PARAGRAPH_END.search(unit)) or is_prose(unit)
-
-
-_LABEL_ALONE = re.compile(r"^[\u4e00-\u9fff]{1,8}\s?:$")
 
 
 def take_tail(units: list[str], body: Body) -> None:

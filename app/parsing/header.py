@@ -15,7 +15,7 @@ from app.parsing.bylines import (
     parse_names,
     undecorated,
 )
-from app.parsing.edges import DATELINE_START
+from app.parsing.edges import DATELINE_START, LABEL_ALONE
 from app.parsing.metadata import MetaBlock, iso_date
 from app.parsing.normalize import is_page_chrome
 from app.parsing.titles import SUBTITLE, assign_titles, clean_pretitle
@@ -63,9 +63,7 @@ class Header:
     """The header shows no title: ``title`` is the block's longest text value."""
 
 
-# A field label with its value on the next line (`信息分类:`, `号:`): info tables of
-# government portals. Labels the header reads itself are not skipped.
-_LABEL_ONLY = re.compile(r"^[\u4e00-\u9fff]{1,8}\s?:$")
+# Labels the header reads itself, never skipped as an info table's (`LABEL_ALONE`).
 _KNOWN_LABEL = re.compile(
     rf"^(?:{SOURCE_LABELS}|来自|发布|更新|时间|日期|发布时间|发布日期|更新时间|作者)\s?:$"
 )
@@ -156,7 +154,7 @@ def is_header_noise(line: str) -> bool:
         or is_page_chrome(line)
         or (_CODE_LINE.match(line) and not DATE_LINE.match(line))
         or _DOC_NUMBER.match(line)
-        or (_INFO_FIELD.match(line) and not _LABEL_ONLY.match(line))
+        or (_INFO_FIELD.match(line) and not LABEL_ALONE.match(line))
     )
 
 
@@ -187,7 +185,7 @@ def read_header(lines: list[str], meta: MetaBlock | None) -> tuple[Header, int]:
         if DATELINE_START.match(line):
             i -= 1  # `本报讯`, `泸溪融媒3月29日讯(记者`: the first paragraph's dateline
             break
-        if _LABEL_ONLY.match(line) and _DATE_LABEL.match(line):
+        if LABEL_ALONE.match(line) and _DATE_LABEL.match(line):
             continue  # `发布日期:` with the date on the next line, or none at all
         if _MASTHEAD.match(line):
             continue
@@ -198,7 +196,7 @@ def read_header(lines: list[str], meta: MetaBlock | None) -> tuple[Header, int]:
                 title_lines.append(line)
             continue
         if (
-            _LABEL_ONLY.match(line)
+            LABEL_ALONE.match(line)
             and not _KNOWN_LABEL.match(line)
             and not CREDIT_LINE.match(undecorated(line))
         ):
