@@ -101,7 +101,7 @@ class Loaded:
         if self._article is not None:
             return self._article
         article = Article.model_validate_json(self._json)
-        if article.id != self.digest.id:  # renamed as a duplicate (<id>-2)
+        if article.id != self.digest.id:  # renamed as a duplicate (<id>~<stem>)
             article = article.model_copy(update={"id": self.digest.id})
         return article
 
@@ -371,28 +371,41 @@ def load_corpus(
 
 def _unique_ids(loaded: list[Loaded]) -> list[Loaded]:
     """Two files with one article id both stay (see :func:`unique_ids`)."""
-    ids = unique_ids([item.id for item in loaded])
+    ids = unique_ids([(item.file, item.id) for item in loaded])
     return [
         item if item.id == new else item.renamed(new) for item, new in zip(loaded, ids, strict=True)
     ]
 
 
-def unique_ids(base_ids: list[str]) -> list[str]:
-    """The served id of each article, given in file-name order: the first file with an
-    id keeps it, the second becomes ``<id>-2``, the third ``<id>-3`` (stable as long as
-    the names are)."""
-    seen: dict[str, int] = {}
+def qualified_id(base: str, file: str) -> str:
+    """The id of an article whose id another file holds: ``<id>~<file's stem>``."""
+    return f"{base}~{Path(file).stem}"
+
+
+def unique_ids(files: list[tuple[str, str]]) -> list[str]:
+    """The served id of each article, given ``(file, id it carries)`` in file-name order.
+
+    An article is served under the id it carries (the CMS id, else its file's stem).
+    When several files carry one id, the first by file name keeps it and each other
+    is served as ``<id>~<its file's stem>``: a function of its own file, whatever
+    else the folder holds (never a number that counts the others). File names are
+    unique in a folder, so these ids are too, but for a contrived folder where a
+    qualified id is also another file's own id: that one gets ``-2``, ``-3``.
+    """
+    first: dict[str, str] = {}
+    for file, base in files:
+        first.setdefault(base, file)
+    taken = set(first)
     result = []
-    for base in base_ids:
-        count = seen.get(base, 0) + 1
-        seen[base] = count
-        new_id = base
-        if count > 1:
-            new_id = f"{base}-{count}"
-            while new_id in seen:
-                count += 1
-                new_id = f"{base}-{count}"
-            seen[base] = count
-            seen[new_id] = 1
+    for file, base in files:
+        if first[base] == file:
+            result.append(base)
+            continue
+        new_id = candidate = qualified_id(base, file)
+        n = 1
+        while new_id in taken:
+            n += 1
+            new_id = f"{candidate}-{n}"
+        taken.add(new_id)
         result.append(new_id)
     return result

@@ -349,7 +349,8 @@ class Article(_Frozen):
         return data
 
     id: str = Field(
-        description="The CMS article id when the dump carries one, else the file's stem.",
+        description="The CMS article id when the dump carries one, else the file's stem; "
+        "`<id>~<stem>` when a file earlier by name carries the same id.",
         examples=["4980"],
     )
     title: str | None = Field(

@@ -77,8 +77,8 @@ def test_duplicate_ids_are_both_kept(tmp_path: Path, seed_bytes: bytes) -> None:
     for name in ("a.txt", "b.txt", "c.txt"):
         (tmp_path / name).write_bytes(seed_bytes)
     corpus = load_corpus(tmp_path, max_bytes=MAX)
-    assert [a.id for a in corpus.articles] == ["4980", "4980-2", "4980-3"]
-    assert corpus.articles[1].article.id == "4980-2"
+    assert [a.id for a in corpus.articles] == ["4980", "4980~b", "4980~c"]
+    assert corpus.articles[1].article.id == "4980~b"
 
 
 def test_primary_is_first(tmp_path: Path, seed_bytes: bytes) -> None:

@@ -69,7 +69,15 @@ def find_primary(articles: ArticlesDep) -> Article:
 
 def find_by_id(
     articles: ArticlesDep,
-    id: Annotated[str, Path(description="The article id.", examples=["4980"], max_length=128)],
+    id: Annotated[
+        str,
+        Path(
+            description="The article id (`Article.id`: the CMS id, the file's stem, or"
+            " `<id>~<stem>` for a file whose id an earlier file carries).",
+            examples=["4980"],
+            max_length=128,
+        ),
+    ],
 ) -> Article:
     """The article ``id``, or a 404."""
     article = articles.get(id)

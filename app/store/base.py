@@ -173,6 +173,29 @@ class SkippedFile:
     reason: str
 
 
+# Each renamed file with its carried id, served id and the file that holds the carried id.
+RENAMED_SQL = (
+    "SELECT r.file, r.base_id, r.id, h.file FROM articles r"
+    " JOIN articles h ON h.id = r.base_id WHERE r.id <> r.base_id"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RenamedFile:
+    """A file served under ``<id>~<stem>`` because an earlier file carries its id."""
+
+    file: str
+    carried: str  # the id its text carries
+    id: str  # the id it is served under
+    holder: str  # the file served under ``carried``
+
+    def message(self) -> str:
+        return (
+            f"served as {self.id}: its id {self.carried} is also carried by"
+            f" {self.holder}, which comes first by name"
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class StoredArticle:
     """An article's served id, its file, and its JSON as the API serves it."""
@@ -269,6 +292,10 @@ class Store(ABC):
         """Every file that is not served, by name, with its reason."""
 
     @abstractmethod
+    def renamed(self) -> list[RenamedFile]:
+        """Every file served under a qualified id (its id collides), by name."""
+
+    @abstractmethod
     def close(self) -> None: ...
 
 
@@ -308,8 +335,9 @@ class Writer(ABC):
 
     @abstractmethod
     def finish(self, changed: bool) -> None:
-        """After a run: settle duplicate ids, recount the corpus, and when anything
-        ``changed``, move the generation on so servers drop what they cached."""
+        """After a run: settle colliding ids (:func:`app.loader.unique_ids`), recount
+        the corpus, and when anything ``changed``, move the generation on so servers
+        drop what they cached."""
 
 
 class Engine(Store, Writer, ABC):

@@ -45,6 +45,8 @@ class IngestReport:
     parsed: int
     loaded: int
     skipped: dict[str, str]
+    # Files served under ``<id>~<stem>``: what each one's collision is.
+    renamed: dict[str, str]
     removed: int
     seconds: float
 
@@ -173,6 +175,7 @@ def ingest(
         parsed=parsed,
         loaded=store.counts()[0],
         skipped={s.file: s.reason for s in store.skipped()},
+        renamed={r.file: r.message() for r in store.renamed()},
         removed=len(removed),
         seconds=time.perf_counter() - started,
     )
@@ -269,3 +272,5 @@ def print_report(report: IngestReport, out: TextIO = sys.stdout) -> None:
     )
     for name, reason in report.skipped.items():
         out.write(f"skipped {name}: {reason}\n")
+    for name, message in report.renamed.items():
+        out.write(f"renamed {name}: {message}\n")

@@ -22,15 +22,17 @@ from typing import Any
 from psycopg import Connection, IsolationLevel, errors
 from psycopg_pool import ConnectionPool
 
-from app.loader import unique_ids
+from app.loader import qualified_id, unique_ids
 from app.search import Hit
 from app.store.base import (
+    RENAMED_SQL,
     SEQ_BITS,
     CorpusCounts,
     Engine,
     FileState,
     Filters,
     Parsed,
+    RenamedFile,
     SkippedFile,
     StoredArticle,
     StoreError,
@@ -236,6 +238,11 @@ class PostgresStore(Engine):
             ).fetchall()
         return [SkippedFile(name, reason) for name, reason in rows]
 
+    def renamed(self) -> list[RenamedFile]:
+        with self._pool.connection() as conn:
+            rows = conn.execute(RENAMED_SQL + ' ORDER BY r.file COLLATE "C"').fetchall()
+        return [RenamedFile(*row) for row in rows]
+
     # -- writing --------------------------------------------------------------
 
     def _w(self) -> Connection[Any]:
@@ -276,7 +283,7 @@ class PostgresStore(Engine):
 
     def _insert(self, db: Connection[Any], name: str, parsed: Parsed) -> tuple[int, int]:
         """Insert the article's row; returns its (aid, okey) for its paragraphs."""
-        article_id = _free_id(db, parsed.base_id)
+        article_id = _free_id(db, parsed.base_id, name)
         article_json = parsed.article_json
         if article_id != parsed.base_id:
             article_json = renamed_json(article_json, article_id)
@@ -363,26 +370,33 @@ class PostgresStore(Engine):
         db = self._w()
         with db.transaction():
             stored = db.execute("SELECT 1 FROM meta WHERE key = 'counts'").fetchone()
-            if not changed and stored:
-                return
             rows = db.execute(
-                'SELECT aid, base_id, id FROM articles ORDER BY file COLLATE "C"'
+                'SELECT aid, file, base_id, id FROM articles ORDER BY file COLLATE "C"'
             ).fetchall()
-            wanted = unique_ids([base for _, base, _ in rows])
+            wanted = unique_ids([(file, base) for _, file, base, _ in rows])
             moved = [
-                (aid, new) for (aid, _, old), new in zip(rows, wanted, strict=True) if old != new
+                (aid, new) for (aid, _, _, old), new in zip(rows, wanted, strict=True) if old != new
             ]
-            for aid, _ in moved:  # two steps, so that swapping ids never trips UNIQUE
-                db.execute("UPDATE articles SET id = chr(1) || aid WHERE aid = %s", (aid,))
-            for aid, new in moved:
+            # Even with no file changed, a store written by an older rule is settled.
+            if not changed and not moved and stored:
+                return
+            # Two steps, so that swapping ids never trips a UNIQUE constraint: every
+            # renamed article leaves its id and its place first (a place is picked
+            # between the day's other sort keys, which must not include a stale one).
+            for aid, _ in moved:
                 found = db.execute(
-                    "SELECT date, json, okey FROM articles WHERE aid = %s", (aid,)
+                    "UPDATE articles SET id = chr(1) || aid WHERE aid = %s RETURNING okey", (aid,)
                 ).fetchone()
                 assert found is not None
-                date, raw, okey = found
+                self._move(db, aid, found[0], -aid)
+            for aid, new in moved:
+                found = db.execute(
+                    "SELECT date, json FROM articles WHERE aid = %s", (aid,)
+                ).fetchone()
+                assert found is not None
+                date, raw = found
                 key = sort_key(date, new)
                 # Its place within the day follows the id: take a new okey there.
-                self._move(db, aid, okey, -aid)
                 db.execute("UPDATE articles SET sortkey = %s WHERE aid = %s", (key, aid))
                 self._move(db, aid, -aid, self._okey(db, date, key))
                 db.execute(
@@ -419,12 +433,18 @@ def _count_grams(db: Connection[Any], delta: Counter[str]) -> None:
             )
 
 
-def _free_id(db: Connection[Any], base: str) -> str:
-    candidate, n = base, 1
-    while db.execute("SELECT 1 FROM articles WHERE id = %s", (candidate,)).fetchone():
+def _free_id(db: Connection[Any], base: str, file: str) -> str:
+    """The id ``file`` takes now: ``base`` when free, else its qualified id (finish()
+    settles which file of a group keeps ``base``; see :func:`app.loader.unique_ids`)."""
+    candidate = new_id = base
+    n = 1
+    while db.execute("SELECT 1 FROM articles WHERE id = %s", (new_id,)).fetchone():
+        if candidate == base:
+            candidate = new_id = qualified_id(base, file)
+            continue
         n += 1
-        candidate = f"{base}-{n}"
-    return candidate
+        new_id = f"{candidate}-{n}"
+    return new_id
 
 
 def _safe(url: str) -> str:

@@ -74,6 +74,8 @@ def prepare(settings: Settings) -> tuple[str, IngestReport | None]:
         writer.close()
     for name, reason in report.skipped.items():
         log.warning("skipped %s: %s", name, reason)
+    for name, message in report.renamed.items():
+        log.warning("renamed %s: %s", name, message)
     return target, report
 
 

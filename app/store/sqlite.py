@@ -22,15 +22,17 @@ import threading
 from collections import Counter
 from pathlib import Path
 
-from app.loader import unique_ids
+from app.loader import qualified_id, unique_ids
 from app.search import Hit
 from app.store.base import (
+    RENAMED_SQL,
     SEQ_BITS,
     CorpusCounts,
     Engine,
     FileState,
     Filters,
     Parsed,
+    RenamedFile,
     SkippedFile,
     StoredArticle,
     StoreError,
@@ -285,6 +287,10 @@ class SQLiteStore(Engine):
         )
         return [SkippedFile(name, reason) for name, reason in rows]
 
+    def renamed(self) -> list[RenamedFile]:
+        rows = self._db().execute(RENAMED_SQL + " ORDER BY r.file")
+        return [RenamedFile(*row) for row in rows]
+
     # -- writing --------------------------------------------------------------
 
     def files(self) -> dict[str, FileState]:
@@ -321,7 +327,7 @@ class SQLiteStore(Engine):
         )
 
     def _insert(self, db: sqlite3.Connection, name: str, parsed: Parsed) -> None:
-        article_id = _free_id(db, parsed.base_id)
+        article_id = _free_id(db, parsed.base_id, name)
         article_json = parsed.article_json
         if article_id != parsed.base_id:
             article_json = renamed_json(article_json, article_id)
@@ -454,27 +460,34 @@ class SQLiteStore(Engine):
             self._grams = Counter()
 
     def finish(self, changed: bool) -> None:
-        if not changed and self.corpus_counts_stored():
-            return
         db = self._db()
         db.execute("BEGIN IMMEDIATE")
         try:
-            rows = db.execute("SELECT aid, base_id, id FROM articles ORDER BY file").fetchall()
-            wanted = unique_ids([base for _, base, _ in rows])
+            rows = db.execute(
+                "SELECT aid, file, base_id, id FROM articles ORDER BY file"
+            ).fetchall()
+            wanted = unique_ids([(file, base) for _, file, base, _ in rows])
             moved = [
-                (aid, new) for (aid, _, old), new in zip(rows, wanted, strict=True) if old != new
+                (aid, new) for (aid, _, _, old), new in zip(rows, wanted, strict=True) if old != new
             ]
-            # Two steps, so that swapping ids never trips the UNIQUE constraint.
+            # Even with no file changed, a store written by an older rule is settled.
+            if not changed and not moved and self.corpus_counts_stored():
+                db.execute("COMMIT")
+                return
+            # Two steps, so that swapping ids never trips a UNIQUE constraint: every
+            # renamed article leaves its id and its place first (a place is picked
+            # between the day's other sort keys, which must not include a stale one).
             for aid, _ in moved:
+                (okey,) = db.execute("SELECT okey FROM articles WHERE aid = ?", (aid,)).fetchone()
                 db.execute("UPDATE articles SET id = char(1) || aid WHERE aid = ?", (aid,))
+                self._move(db, aid, okey, -aid)
             for aid, new in moved:
-                date, raw, okey = db.execute(
-                    "SELECT date, json, okey FROM articles JOIN bodies USING (aid) WHERE aid = ?",
+                date, raw = db.execute(
+                    "SELECT date, json FROM articles JOIN bodies USING (aid) WHERE aid = ?",
                     (aid,),
                 ).fetchone()
                 key = sort_key(date, new)
                 # Its place within the day follows the id: take a new okey there.
-                self._move(db, aid, okey, -aid)
                 db.execute("UPDATE articles SET sortkey = ? WHERE aid = ?", (key, aid))
                 self._move(db, aid, -aid, self._okey(db, date, key))
                 db.execute("UPDATE articles SET id = ? WHERE aid = ?", (new, aid))
@@ -500,10 +513,15 @@ class SQLiteStore(Engine):
         return row is not None
 
 
-def _free_id(db: sqlite3.Connection, base: str) -> str:
-    """``base``, or the first free ``base-N`` (finish() settles the final names)."""
-    candidate, n = base, 1
-    while db.execute("SELECT 1 FROM articles WHERE id = ?", (candidate,)).fetchone():
+def _free_id(db: sqlite3.Connection, base: str, file: str) -> str:
+    """The id ``file`` takes now: ``base`` when free, else its qualified id (finish()
+    settles which file of a group keeps ``base``; see :func:`app.loader.unique_ids`)."""
+    candidate = new_id = base
+    n = 1
+    while db.execute("SELECT 1 FROM articles WHERE id = ?", (new_id,)).fetchone():
+        if candidate == base:
+            candidate = new_id = qualified_id(base, file)
+            continue
         n += 1
-        candidate = f"{base}-{n}"
-    return candidate
+        new_id = f"{candidate}-{n}"
+    return new_id

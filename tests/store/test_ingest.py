@@ -8,15 +8,18 @@ import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from app.catalog import Catalog
-from app.loader import load_corpus
+from app.loader import load_corpus, unique_ids
 from app.store import Filters
 from app.store.ingest import ingest
 from tests.conftest import DATA, SAMPLES
 from tests.store.conftest import EngineFactory
 
 MAX = 2_000_000
+NO_ID_SAMPLE = SAMPLES / "no_metadata_no_headings.txt"
 
 
 @pytest.fixture
@@ -42,7 +45,15 @@ def test_store_answers_what_the_loader_loads(folder: Path, new_store: EngineFact
     items, total = store.page(Filters(), 0, 100)
     assert total == len(catalog.ordered)
     assert [i.id for i in items] == [a.id for a in catalog.ordered]
-    assert "4980-2" in [i.id for i in items]
+    assert "4980~zz_copy" in [i.id for i in items]
+    assert (
+        report.renamed
+        == {  # the collisions, reported by the ingest that served them
+            name: f"served as 4980~{name[:-4]}: its id 4980 is also carried by"
+            " 000_bd4049ec00aa3a8d.txt, which comes first by name"
+            for name in ("top_block_glued_subtitle.txt", "zz_copy.txt")
+        }
+    )
     for item in catalog.ordered:
         stored = store.article(item.id)
         assert stored is not None
@@ -119,8 +130,8 @@ def test_reingest_is_incremental(folder: Path, new_store: EngineFactory) -> None
     assert store.generation() > generation
     hits, total = store.search("蓝史", 0, 100)
     assert total > 0
-    assert {h.article_id for h in hits} == {"4980-3"}  # after the seed and a sample
-    changed = store.article("4980-3")
+    assert {h.article_id for h in hits} == {"4980~zz_copy"}  # its own stem, whatever else
+    changed = store.article("4980~zz_copy")
     assert changed is not None
     assert changed.file == "zz_copy.txt"
     assert "蓝史" in changed.json.decode()
@@ -134,12 +145,12 @@ def test_a_removed_duplicate_gives_its_id_back(folder: Path, new_store: EngineFa
     ingest(folder, store, max_bytes=MAX)
     first = store.article("4980")
     assert first is not None
-    assert first.file == "top_block_glued_subtitle.txt"  # was 4980-2
-    moved = store.article("4980-2")
-    assert moved is not None
-    assert moved.file == "zz_copy.txt"  # was 4980-3
-    assert '"id":"4980-2"' in moved.json.decode()
-    assert store.article("4980-3") is None
+    assert first.file == "top_block_glued_subtitle.txt"  # was 4980~top_block_glued_subtitle
+    assert '"id":"4980"' in first.json.decode()
+    kept = store.article("4980~zz_copy")
+    assert kept is not None
+    assert kept.file == "zz_copy.txt"  # the other duplicate keeps its id
+    assert store.article("4980~top_block_glued_subtitle") is None
 
 
 def test_parallel_ingest_equals_serial(tmp_path: Path, new_store: EngineFactory) -> None:
@@ -207,3 +218,92 @@ def test_a_store_of_an_older_format_is_rebuilt(tmp_path: Path) -> None:
     store.close()
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone() == (FORMAT,)
+
+
+# ---- ids: a function of the file (issue 10) ----
+
+ID_NAMES = ("a.txt", "b.txt", "c.txt", "d.txt", "5123.txt")
+ID_CHOICES = ("4980", "5123", "7777", None)  # None: no metadata, the id is the file's stem
+id_steps = st.lists(
+    st.tuples(st.sampled_from(ID_NAMES), st.sampled_from(ID_CHOICES) | st.just("remove")),
+    min_size=1,
+    max_size=10,
+)
+
+
+def _dump_with_id(seed: str, cms_id: str | None) -> str:
+    if cms_id is None:
+        return NO_ID_SAMPLE.read_text("utf-8")
+    return seed.replace("4980", cms_id)  # content_4980.html in the metadata block
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(steps=id_steps)
+def test_ids_follow_the_rule_after_every_incremental_ingest(
+    tmp_path_factory: pytest.TempPathFactory,
+    new_store: EngineFactory,
+    steps: list[tuple[str, str | None]],
+) -> None:
+    """Whatever was added, changed and removed before, the store serves each file under
+    ``unique_ids`` of the folder as it is now (the CMS id, or ``<id>~<stem>`` when a file
+    earlier by name holds it), exactly as an ingest from scratch does."""
+    seed = (DATA / "000_bd4049ec00aa3a8d.txt").read_text("utf-8")
+    folder = tmp_path_factory.mktemp("ids")
+    store = new_store()
+    carried: dict[str, str] = {}  # file -> the id its text carries
+    for name, choice in steps:
+        if choice == "remove":
+            (folder / name).unlink(missing_ok=True)
+            carried.pop(name, None)
+        else:
+            (folder / name).write_text(_dump_with_id(seed, choice), "utf-8")
+            carried[name] = choice or Path(name).stem
+        ingest(folder, store, max_bytes=MAX, workers=1)
+        files = sorted(carried)
+        wanted = dict(zip(files, unique_ids([(f, carried[f]) for f in files]), strict=True))
+        served = {}
+        for item in store.page(Filters(), 0, 100)[0]:
+            stored = store.article(item.id)
+            assert stored is not None
+            assert f'"id":"{item.id}"' in stored.json.decode()
+            served[stored.file] = item.id
+        assert served == wanted
+    scratch = new_store()
+    ingest(folder, scratch, max_bytes=MAX, workers=1)
+    assert store.page(Filters(), 0, 100) == scratch.page(Filters(), 0, 100)
+
+
+def test_unique_ids_depend_only_on_the_file_and_its_id_group() -> None:
+    files = [("a.txt", "1"), ("b.txt", "1"), ("c.txt", "2"), ("d.txt", "1")]
+    assert unique_ids(files) == ["1", "1~b", "2", "1~d"]
+    # Adding or removing files of other ids, or later files of the same id, moves nothing.
+    assert unique_ids([("b.txt", "1"), ("d.txt", "1")]) == ["1", "1~d"]
+    assert unique_ids([*files, ("e.txt", "1"), ("f.txt", "3")])[:4] == ["1", "1~b", "2", "1~d"]
+    # A qualified id that is also another file's own id is numbered (a contrived folder).
+    assert unique_ids([("a.txt", "1"), ("b.txt", "1"), ("c.txt", "1~b")]) == ["1", "1~b-2", "1~b"]
+
+
+def test_an_unchanged_reingest_settles_ids_of_an_older_rule(folder: Path, tmp_path: Path) -> None:
+    """A store written when a second file became ``<id>-2`` is settled by the next run."""
+    import sqlite3
+
+    from app.store import open_store
+
+    path = tmp_path / "old.db"
+    store = open_store(str(path))
+    ingest(folder, store, max_bytes=MAX)
+    with sqlite3.connect(path) as db:  # the ids the order-counting rule gave
+        db.execute("UPDATE articles SET id = '4980-3' WHERE file = 'zz_copy.txt'")
+    generation = store.generation()
+    report = ingest(folder, store, max_bytes=MAX)
+    assert (report.parsed, report.removed) == (0, 0)
+    assert store.article("4980-3") is None
+    settled = store.article("4980~zz_copy")
+    assert settled is not None
+    assert '"id":"4980~zz_copy"' in settled.json.decode()
+    assert store.generation() == generation + 1
+    store.close()

@@ -125,4 +125,4 @@ def test_two_servers_one_database(postgres: PostgresServer, tmp_path: Path) -> N
         for path in ("/health", "/articles", "/stats/corpus", query):
             first, second = (fetch(port, path) for port in ports)
             assert first == second, path
-        assert b'"article_id":"4980-2"' in fetch(ports[0], query)[1]
+        assert b'"article_id":"4980~zz_new"' in fetch(ports[0], query)[1]
