@@ -16,6 +16,7 @@ import stat
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -138,11 +139,24 @@ class UnreadableFile(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Scanned:
-    """One entry of the data path: its bytes, or the reason it is not read (never both)."""
+    """One entry of the data path: its bytes, or the reason it is not read (never both),
+    or neither when the caller's ``unchanged`` test said its signature was known."""
 
     file: str  # the entry's name, as safe_name shows it
     data: bytes | None = None
     reason: str | None = None
+    # The file's stat signature (:func:`signature`), when it was a regular file.
+    signature: str | None = None
+
+
+# Whether a file whose signature (name, signature) is this needs no reading again.
+Unchanged = Callable[[str, str], bool]
+
+
+def signature(info: os.stat_result) -> str:
+    """What changes when a file's bytes do: size, modification and change times (ns),
+    inode and device (as git's index keeps them)."""
+    return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}:{info.st_dev}"
 
 
 def safe_name(name: str) -> str:
@@ -168,7 +182,7 @@ def safe_name(name: str) -> str:
     return "".join(shown)
 
 
-def scan(path: Path, max_bytes: int) -> Iterator[Scanned]:
+def scan(path: Path, max_bytes: int, unchanged: Unchanged | None = None) -> Iterator[Scanned]:
     """Every entry at ``path`` that claims to be an article, in name order, each with
     its bytes or the reason it is not read; nothing is left out silently.
 
@@ -178,11 +192,15 @@ def scan(path: Path, max_bytes: int) -> Iterator[Scanned]:
     sockets, dangling links and link loops are reported, never opened; no read goes
     past ``max_bytes`` whatever size the file system reports. Raises DataError when
     ``path`` itself cannot be listed.
+
+    ``unchanged(name, signature)`` may spare the read of a regular file: when it says
+    so, the entry comes with its signature and neither bytes nor reason (every check
+    above still runs; only the read is saved).
     """
     if not path.is_dir():
         if not path.exists() and not path.is_symlink():
             raise DataError(f"data path {path} does not exist: point ARTICLE_DATA or --data at it")
-        yield _scanned(safe_name(path.name), read_file, path, max_bytes)
+        yield _scanned(safe_name(path.name), _read, path, max_bytes, True, None)
         return
     try:
         folder = path.resolve(strict=True)
@@ -190,25 +208,30 @@ def scan(path: Path, max_bytes: int) -> Iterator[Scanned]:
     except (OSError, RuntimeError) as exc:
         raise DataError(f"cannot list the data folder {path}: {_os_reason(exc)}") from None
     for shown, raw in sorted((safe_name(raw), raw) for raw in names):
-        yield _scanned(shown, _read_entry, folder, raw, max_bytes)
+        skip = None if unchanged is None else partial(unchanged, shown)
+        yield _scanned(shown, _read_entry, folder, raw, max_bytes, skip)
 
 
-def _scanned(shown: str, read: Callable[..., bytes], *args: Any) -> Scanned:
+def _scanned(shown: str, read: Callable[..., tuple[bytes | None, str]], *args: Any) -> Scanned:
     try:
-        return Scanned(shown, data=read(*args))
+        data, sig = read(*args)
     except UnreadableFile as exc:
         return Scanned(shown, reason=str(exc))
+    return Scanned(shown, data=data, signature=sig)
 
 
-def _read_entry(folder: Path, raw: str, max_bytes: int) -> bytes:
-    """The bytes of the folder's entry ``raw``; a link must resolve inside ``folder``."""
+def _read_entry(
+    folder: Path, raw: str, max_bytes: int, skip: Callable[[str], bool] | None
+) -> tuple[bytes | None, str]:
+    """The bytes of the folder's entry ``raw`` (None: ``skip`` spared the read) and its
+    signature; a link must resolve inside ``folder``."""
     entry = folder / raw
     try:
         is_link = stat.S_ISLNK(entry.lstat().st_mode)
     except OSError as exc:
         raise UnreadableFile(_os_reason(exc)) from None
     if not is_link:
-        return read_file(entry, max_bytes, follow=False)
+        return _read(entry, max_bytes, False, skip)
     try:
         target = entry.resolve(strict=True)
     except FileNotFoundError:
@@ -221,7 +244,7 @@ def _read_entry(folder: Path, raw: str, max_bytes: int) -> bytes:
         raise UnreadableFile(_os_reason(exc)) from None
     if not target.is_relative_to(folder):
         raise UnreadableFile("a symbolic link to outside the data folder: not followed")
-    return read_file(target, max_bytes, follow=False)
+    return _read(target, max_bytes, False, skip)
 
 
 def read_file(path: Path, max_bytes: int, *, follow: bool = True) -> bytes:
@@ -231,9 +254,21 @@ def read_file(path: Path, max_bytes: int, *, follow: bool = True) -> bytes:
     since opening one can block or have effects, and again after (it may have been
     swapped meanwhile). ``follow=False`` refuses a symbolic link. Raises UnreadableFile.
     """
+    data, _ = _read(path, max_bytes, follow, None)
+    assert data is not None
+    return data
+
+
+def _read(
+    path: Path, max_bytes: int, follow: bool, skip: Callable[[str], bool] | None
+) -> tuple[bytes | None, str]:
+    """:func:`read_file`, and the file's signature; not read when ``skip(signature)``."""
     flags = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | (0 if follow else os.O_NOFOLLOW)
     try:
-        _check_regular(os.stat(path, follow_symlinks=follow).st_mode)
+        info = os.stat(path, follow_symlinks=follow)
+        _check_regular(info.st_mode)
+        if skip is not None and skip(signature(info)):
+            return None, signature(info)
         fd = os.open(path, flags)
     except OSError as exc:
         raise UnreadableFile(_os_reason(exc)) from None
@@ -259,7 +294,7 @@ def read_file(path: Path, max_bytes: int, *, follow: bool = True) -> bytes:
                     " over the limit (ARTICLE_MAX_FILE_BYTES)"
                 )
             want = min(READ_CHUNK, max_bytes + 1 - total)
-        return b"".join(chunks)
+        return b"".join(chunks), signature(info)
     except OSError as exc:
         raise UnreadableFile(_os_reason(exc)) from None
     finally:

@@ -211,6 +211,13 @@ class FileState:
 
     sha256: str  # of the bytes; "!" + sha256 of the reason for a file not read
     parser: str
+    # The file's stat signature (app.loader.signature) when the bytes were hashed, if
+    # it was old enough to trust: a later run that finds the same one need not read it.
+    stat: str | None = None
+
+    def same(self, other: FileState | None) -> bool:
+        """The same bytes (or reason) under the same parser (the signature aside)."""
+        return other is not None and (self.sha256, self.parser) == (other.sha256, other.parser)
 
 
 def paragraph_grams(text: str) -> set[str]:
@@ -328,6 +335,10 @@ class Writer(ABC):
 
         One transaction: readers see each article whole, before or after.
         """
+
+    @abstractmethod
+    def restat(self, items: list[tuple[str, str | None]]) -> None:
+        """Record new stat signatures of files whose bytes were found unchanged."""
 
     @abstractmethod
     def remove(self, names: list[str]) -> None:

@@ -3,7 +3,8 @@
 The folder is scanned and read by the loader's own :func:`~app.loader.scan` (the
 same entries, the same bounded reads, links and size limit, the same skip
 reasons as a start-up load). A file whose bytes hash (sha256) to what the store
-holds, under the same parser version, is not parsed again; a removed file leaves
+holds, under the same parser version, is not parsed again, and one whose stat
+signature is the one stored with that hash is not even read; a removed file leaves
 the store. Parsing runs in worker processes a batch at a time (bounded memory),
 and each batch is written in one transaction.
 """
@@ -34,6 +35,9 @@ from app.store.base import (
 # Files read, parsed and written per batch: large enough to keep the workers busy
 # and amortise a transaction, small enough to bound memory (~10-100 KB a file).
 BATCH = 512
+# A file's stat signature is stored (and trusted next time) only when the file was
+# last changed this long before the run began.
+TRUST_AFTER_NS = 2_000_000_000
 # Files sent to a worker at a time (amortises the IPC round trip, as in the loader).
 CHUNK = 16
 
@@ -119,30 +123,45 @@ def ingest(
 ) -> IngestReport:
     """Bring ``store`` in line with the files at ``folder``; returns what it did."""
     started = time.perf_counter()
+    trust_before = time.time_ns() - TRUST_AFTER_NS
     version = parser_version()
     known = store.files()
+
+    def spared(name: str, signature: str) -> bool:
+        """A file whose stat signature is the one stored with its hash is not read."""
+        state = known.get(name)
+        return state is not None and state.stat == signature and state.parser == version
+
     seen: set[str] = set()
     unchanged = parsed = 0
     changed = False
     jobs: list[tuple[str, FileState, bytes]] = []
     unread: list[tuple[str, FileState, Parsed | str]] = []
+    restat: list[tuple[str, str | None]] = []
     bar = Progress(_entries(folder), progress) if progress is not None else None
     run = _Runner(workers)
     try:
-        for entry in scan(folder, max_bytes):
+        for entry in scan(folder, max_bytes, spared):
             seen.add(entry.file)
-            if entry.data is None:
+            if entry.data is None and entry.reason is None:  # spared: signature unchanged
+                unchanged += 1
+            elif entry.data is None:
                 reason = entry.reason or "not read"
                 # Unread files are known by their reason: the same one twice is no change.
                 state = FileState("!" + _sha256(reason.encode()), version)
-                if known.get(entry.file) != state:
+                if not state.same(known.get(entry.file)):
                     unread.append((entry.file, state, reason))
                 else:
                     unchanged += 1
             else:
-                state = FileState(_sha256(entry.data), version)
-                if known.get(entry.file) == state:
+                sig = entry.signature
+                trusted = sig is not None and _settled(sig, trust_before)
+                state = FileState(_sha256(entry.data), version, sig if trusted else None)
+                old = known.get(entry.file)
+                if state.same(old):
                     unchanged += 1
+                    if old is not None and old.stat != state.stat:
+                        restat.append((entry.file, state.stat))
                 else:
                     jobs.append((entry.file, state, entry.data))
                     if len(jobs) >= BATCH:
@@ -164,6 +183,8 @@ def ingest(
     if unread:
         store.put(unread)
         changed = True
+    if restat:  # the same bytes, touched: next time the signature spares the read
+        store.restat(restat)
     removed = sorted(set(known) - seen)
     if removed:
         store.remove(removed)
@@ -179,6 +200,15 @@ def ingest(
         removed=len(removed),
         seconds=time.perf_counter() - started,
     )
+
+
+def _settled(signature: str, before_ns: int) -> bool:
+    """Whether a signature can stand for the bytes: the file was last modified (and
+    its inode changed) well before this run began, so a write within the file
+    system's timestamp granularity cannot hide behind an equal signature (git's
+    "racily clean" rule)."""
+    _, mtime, ctime, _, _ = signature.split(":")
+    return int(mtime) < before_ns and int(ctime) < before_ns
 
 
 def _sha256(data: bytes) -> str:

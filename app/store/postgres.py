@@ -64,8 +64,10 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key text PRIMARY KEY, value text NOT NULL);
 CREATE TABLE IF NOT EXISTS files (
     name text PRIMARY KEY, sha256 text NOT NULL, parser text NOT NULL,
-    reason text
+    reason text, stat text
 );
+-- A store from before stat signatures.
+ALTER TABLE files ADD COLUMN IF NOT EXISTS stat text;
 CREATE TABLE IF NOT EXISTS articles (
     aid bigserial PRIMARY KEY, file text NOT NULL UNIQUE, base_id text NOT NULL,
     id text NOT NULL UNIQUE, sortkey text COLLATE "C" NOT NULL, okey bigint NOT NULL UNIQUE,
@@ -251,8 +253,8 @@ class PostgresStore(Engine):
         return self._writer
 
     def files(self) -> dict[str, FileState]:
-        rows = self._w().execute("SELECT name, sha256, parser FROM files")
-        result = {name: FileState(sha, parser) for name, sha, parser in rows}
+        rows = self._w().execute("SELECT name, sha256, parser, stat FROM files")
+        result = {name: FileState(sha, parser, sig) for name, sha, parser, sig in rows}
         self._w().commit()
         return result
 
@@ -264,8 +266,8 @@ class PostgresStore(Engine):
                 self._drop(db, name, delta)
                 reason = result if isinstance(result, str) else None
                 db.execute(
-                    "INSERT INTO files VALUES (%s, %s, %s, %s)",
-                    (name, state.sha256, state.parser, reason),
+                    "INSERT INTO files VALUES (%s, %s, %s, %s, %s)",
+                    (name, state.sha256, state.parser, reason, state.stat),
                 )
             parsed = [(name, r) for name, _, r in items if not isinstance(r, str)]
             keys = [self._insert(db, name, p) for name, p in parsed]
@@ -357,6 +359,13 @@ class PostgresStore(Engine):
             ).fetchall()
             delta.subtract(gram_counts(text for (text,) in texts))
             db.execute("DELETE FROM authors WHERE aid = %s", (aid,))
+
+    def restat(self, items: list[tuple[str, str | None]]) -> None:
+        db = self._w()
+        with db.transaction(), db.cursor() as cur:
+            cur.executemany(
+                "UPDATE files SET stat = %s WHERE name = %s", [(s, n) for n, s in items]
+            )
 
     def remove(self, names: list[str]) -> None:
         db = self._w()

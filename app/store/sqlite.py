@@ -71,7 +71,7 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (
     name TEXT PRIMARY KEY, sha256 TEXT NOT NULL, parser TEXT NOT NULL,
-    reason TEXT
+    reason TEXT, stat TEXT
 );
 CREATE TABLE IF NOT EXISTS articles (
     aid INTEGER PRIMARY KEY, file TEXT NOT NULL UNIQUE, base_id TEXT NOT NULL,
@@ -131,6 +131,9 @@ class SQLiteStore(Engine):
             db.execute("PRAGMA journal_mode=WAL")
             with db:
                 db.executescript(SCHEMA)
+                columns = {row[1] for row in db.execute("PRAGMA table_info(files)")}
+                if "stat" not in columns:  # a store from before stat signatures
+                    db.execute("ALTER TABLE files ADD COLUMN stat TEXT")
                 db.execute("INSERT OR IGNORE INTO meta VALUES ('format', ?)", (FORMAT,))
                 db.execute("INSERT OR IGNORE INTO meta VALUES ('generation', '0')")
                 for table in ("paras_fts", "paras_grams"):
@@ -294,8 +297,8 @@ class SQLiteStore(Engine):
     # -- writing --------------------------------------------------------------
 
     def files(self) -> dict[str, FileState]:
-        rows = self._db().execute("SELECT name, sha256, parser FROM files")
-        return {name: FileState(sha, parser) for name, sha, parser in rows}
+        rows = self._db().execute("SELECT name, sha256, parser, stat FROM files")
+        return {name: FileState(sha, parser, sig) for name, sha, parser, sig in rows}
 
     def put(self, items: list[tuple[str, FileState, Parsed | str]]) -> None:
         db = self._db()
@@ -305,8 +308,8 @@ class SQLiteStore(Engine):
                 self._drop(db, name)
                 reason = result if isinstance(result, str) else None
                 db.execute(
-                    "INSERT INTO files VALUES (?, ?, ?, ?)",
-                    (name, state.sha256, state.parser, reason),
+                    "INSERT INTO files VALUES (?, ?, ?, ?, ?)",
+                    (name, state.sha256, state.parser, reason, state.stat),
                 )
                 if not isinstance(result, str):
                     self._insert(db, name, result)
@@ -444,6 +447,16 @@ class SQLiteStore(Engine):
         db.execute("DELETE FROM authors WHERE aid = ?", (aid,))
         db.execute("DELETE FROM bodies WHERE aid = ?", (aid,))
         db.execute("DELETE FROM articles WHERE aid = ?", (aid,))
+
+    def restat(self, items: list[tuple[str, str | None]]) -> None:
+        db = self._db()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.executemany("UPDATE files SET stat = ? WHERE name = ?", ((s, n) for n, s in items))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
 
     def remove(self, names: list[str]) -> None:
         db = self._db()

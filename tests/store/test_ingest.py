@@ -307,3 +307,65 @@ def test_an_unchanged_reingest_settles_ids_of_an_older_rule(folder: Path, tmp_pa
     assert '"id":"4980~zz_copy"' in settled.json.decode()
     assert store.generation() == generation + 1
     store.close()
+
+
+# ---- a re-ingest spares the reads of files whose stat signature is unchanged ----
+
+
+def _count_hashes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    import app.store.ingest as module
+
+    calls = [0]
+    real = module._sha256
+
+    def counting(data: bytes) -> str:
+        calls[0] += 1
+        return real(data)
+
+    monkeypatch.setattr(module, "_sha256", counting)
+    return calls
+
+
+def test_an_unchanged_signature_spares_the_read(
+    folder: Path, new_store: EngineFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import app.store.ingest as module
+
+    monkeypatch.setattr(module, "TRUST_AFTER_NS", 0)  # the files were written just now
+    store = new_store()
+    first = ingest(folder, store, max_bytes=MAX)
+    generation = store.generation()
+    hashes = _count_hashes(monkeypatch)
+    again = ingest(folder, store, max_bytes=MAX)
+    assert (again.parsed, again.unchanged) == (0, first.files)
+    assert hashes[0] == 1  # only big.txt, known by its reason (over the limit: never read)
+    assert store.generation() == generation
+
+    # The same bytes written again: a new signature, so read and hashed, not parsed,
+    # and the new signature recorded for the next run.
+    seed = folder / "000_bd4049ec00aa3a8d.txt"
+    seed.write_bytes(seed.read_bytes())
+    touched = ingest(folder, store, max_bytes=MAX)
+    assert (touched.parsed, hashes[0]) == (0, 3)
+    ingest(folder, store, max_bytes=MAX)
+    assert hashes[0] == 4
+    assert store.generation() == generation
+
+    # Other bytes of the same size under the old modification time: the change time
+    # (which no one can set back) still tells.
+    info = seed.stat()
+    text = seed.read_text("utf-8")
+    seed.write_text(text.replace("党史", "蓝史", 1), "utf-8")
+    os.utime(seed, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert seed.stat().st_size == info.st_size
+    changed = ingest(folder, store, max_bytes=MAX)
+    assert changed.parsed == 1
+    assert store.generation() == generation + 1
+
+
+def test_a_fresh_file_signature_is_not_trusted(folder: Path, new_store: EngineFactory) -> None:
+    """Written within the last 2 s, a file could change again without its signature
+    changing (timestamp granularity): it is hashed on every run until it settles."""
+    store = new_store()
+    ingest(folder, store, max_bytes=MAX)
+    assert {state.stat for state in store.files().values()} == {None}
