@@ -16,8 +16,8 @@ protocol level, where they cost a few attribute operations per read:
 - a client that reads nothing for ``request_timeout`` seconds while answers wait
   for it is dropped, with what was buffered for it;
 - at most ``MAX_PIPELINE`` pipelined requests are queued behind the one being
-  answered: past that the parser stops, the queued ones are answered and the
-  connection is closed;
+  answered: past that the parser stops, the queued ones are dropped, and the
+  connection is closed once the answer being sent is;
 - at most ``max_connections`` connections are open: a new one first closes the
   connection that has waited longest for a request (idle keep-alive, silent or
   slow), and is refused at once with a 503 only when every connection is busy.
@@ -358,7 +358,15 @@ class GuardedProtocol(HttpToolsProtocol):
             and not self.cycle.response_complete
             and len(self.pipeline) >= MAX_PIPELINE
         ):
+            # A client that queues this many is not reading its answers: the one being
+            # answered is its last, the queued ones are dropped unanswered (a client
+            # retries what a closed connection left unanswered, RFC 9112 9.3.2).
+            # Answering them all cost 9 answers per such client, in bursts that held
+            # up everyone else's requests.
             self.stopped = True
+            self.pipeline.clear()
+            if self.running is not None:
+                self.running.keep_alive = False
             raise _StopParsing
         super().on_headers_complete()
 

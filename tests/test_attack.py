@@ -10,6 +10,8 @@ printed by the script, not asserted here: a timing is a benchmark's business.
 from __future__ import annotations
 
 import dataclasses
+import socket
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -59,3 +61,42 @@ def test_attack(server: Server, idle_rss: float, name: str) -> None:
 def test_attack_with_every_connection_busy(name: str) -> None:
     with running_server(dataclasses.replace(QUICK, connections=BUSY_CAP)) as server:
         assert_held(server, name, server.rss_mb())
+
+
+def _read_until_closed(sock: socket.socket, limit_s: float = 5.0) -> bytes:
+    """What the server sends until it closes (then ``<closed>`` is appended) or goes quiet."""
+    sock.settimeout(0.5)
+    chunks: list[bytes] = []
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        try:
+            chunk = sock.recv(65536)
+        except TimeoutError:
+            break  # still open, nothing more to read
+        if not chunk:
+            return b"".join(chunks) + b"<closed>"
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def test_pipelining_past_the_limit_gets_one_answer_then_a_close(server: Server) -> None:
+    """Over MAX_PIPELINE queued requests, the one being answered is the last: the queued
+    ones are dropped (answering them all made bursts that held up other clients)."""
+    from app.server import MAX_PIPELINE
+
+    one = b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    with server.connect() as sock:
+        sock.sendall(one * (MAX_PIPELINE + 12))
+        answer = _read_until_closed(sock)
+    assert answer.endswith(b"<closed>")
+    assert answer.count(b"HTTP/1.1 200 OK") == 1
+    assert b"connection: close" in answer.lower()
+
+
+def test_pipelining_within_the_limit_is_answered_in_full(server: Server) -> None:
+    one = b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    with server.connect() as sock:
+        sock.sendall(one * 3)
+        answer = _read_until_closed(sock, limit_s=1.5)
+    assert answer.count(b"HTTP/1.1 200 OK") == 3
+    assert not answer.endswith(b"<closed>")  # a keep-alive connection stays open
