@@ -28,6 +28,8 @@ from app.search import Hit
 # block, is checked against the text).
 _GRAM_MAP = {c: 0xE100 + c for c in range(128) if not chr(c).isalnum()}
 _GRAM_BLOCK = range(0xE100, 0xE180)
+# A character the gram tokens map (a paragraph without one has its grams as tokens).
+_MAPPED = re.compile("[" + re.escape("".join(map(chr, _GRAM_MAP))) + "]")
 # A publication date as the parser gives it.
 ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 # Digits mapped so that bytewise ascending order is date descending.
@@ -316,10 +318,21 @@ class Parsed:
     figures_by_kind: dict[str, int]
     # (section or None in the lead, paragraph index, text), in article order.
     paragraphs: tuple[tuple[int | None, int, str], ...]
-    # Each paragraph's gram_tokens, and the article's gram_counts, computed by the
-    # parse workers (None: computed when stored).
+    # Each paragraph's gram_tokens, computed by the parse workers (None: when stored).
     tokens: tuple[str, ...] | None = None
-    grams: dict[str, int] | None = None
+
+    def gram_list(self) -> list[str]:
+        """Every paragraph's distinct grams, one after the other: counted (a Counter
+        takes a list at C speed), the article's gram_counts. A paragraph with nothing
+        to map has its tokens as its grams (most do: no ASCII punctuation or space)."""
+        grams: list[str] = []
+        tokens = self.tokens or (None,) * len(self.paragraphs)
+        for (_, _, text), paragraph_tokens in zip(self.paragraphs, tokens, strict=True):
+            if paragraph_tokens is None or _MAPPED.search(text):
+                grams.extend(paragraph_grams(text))
+            elif paragraph_tokens:  # "".split(" ") is [""]: an empty paragraph has none
+                grams.extend(paragraph_tokens.split(" "))
+        return grams
 
 
 class Writer(ABC):

@@ -28,7 +28,6 @@ from app.store.base import (
     FileState,
     Parsed,
     Summary,
-    gram_counts,
     gram_tokens,
 )
 
@@ -76,7 +75,6 @@ def parsed_of(entry: Entry) -> Parsed:
         figures_by_kind=d.figures_by_kind,
         paragraphs=d.paragraphs,
         tokens=tuple(gram_tokens(text) for _, _, text in d.paragraphs),
-        grams=gram_counts(text for _, _, text in d.paragraphs),
     )
 
 

@@ -280,7 +280,7 @@ class PostgresStore(Engine):
                     for n, (section, index, text) in enumerate(p.paragraphs):
                         copy.write_row((base + n, aid, section, index, text, grams_of(text)))
             for _, p in parsed:
-                delta.update(p.grams or gram_counts(text for _, _, text in p.paragraphs))
+                delta.update(p.gram_list())
             _count_grams(db, delta)
 
     def _insert(self, db: Connection[Any], name: str, parsed: Parsed) -> tuple[int, int]:

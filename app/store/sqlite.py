@@ -354,7 +354,7 @@ class SQLiteStore(Engine):
             (base + n, aid, sec, idx, text) for n, (sec, idx, text) in enumerate(parsed.paragraphs)
         ]
         db.executemany("INSERT INTO paras VALUES (?, ?, ?, ?, ?)", rows)
-        self._grams.update(parsed.grams or gram_counts(p[2] for p in parsed.paragraphs))
+        self._grams.update(parsed.gram_list())
         tokens = parsed.tokens or (None,) * len(rows)
         self._pending.extend(
             (pid, text, grams) for (pid, _, _, _, text), grams in zip(rows, tokens, strict=True)
