@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from app.search import SearchIndex
 from app.store import Engine, Filters, base
-from app.store.base import FileState, Parsed, Summary
+from app.store.base import FileState, Parsed, Summary, gram_tokens
 from tests.store.conftest import EngineFactory
 
 # Han characters that share trigrams, ASCII in both cases (the index must be
@@ -35,7 +35,9 @@ def fill(store: Engine, corpus: list[tuple[str | None, list[str]]]) -> list[tupl
     for n, (date, paragraphs) in enumerate(corpus):
         rows = tuple((None if i == 0 else 1, i + 1, text) for i, text in enumerate(paragraphs))
         summary = Summary(f"a{n}", "t", None, date, (), None, len(rows), 1, 0, 0)
-        parsed = Parsed(f"a{n}", f'{{"id":"a{n}"}}', summary, {}, rows)
+        # Half with the tokens the parse workers send (grams are counted from them).
+        tokens = tuple(gram_tokens(text) for text in paragraphs) if n % 2 else None
+        parsed = Parsed(f"a{n}", f'{{"id":"a{n}"}}', summary, {}, rows, tokens)
         items.append((f"f{n}.txt", FileState(str(n), "p"), parsed))
     store.put(items)
     store.finish(True)
