@@ -39,7 +39,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import httptools
-from uvicorn._types import ASGI3Application
 from uvicorn.protocols.http.httptools_impl import (
     STATUS_LINE,
     HttpToolsProtocol,
@@ -100,6 +99,10 @@ def limits_of(settings: Settings) -> Limits:
         max_header_bytes=settings.max_header_bytes,
         request_timeout=settings.request_timeout,
     )
+
+
+# What a feed can raise: an upgrade request is not an HttpParserError.
+PARSE_ERRORS = (httptools.HttpParserError, httptools.HttpParserUpgrade)
 
 
 class _StopParsing(Exception):
@@ -296,10 +299,6 @@ class GuardedProtocol(HttpToolsProtocol):
     def _wait(self) -> None:
         GuardedProtocol.waiting[self] = None
 
-    def _start_asgi_task(self, cycle: RequestResponseCycle, app: ASGI3Application) -> None:
-        self.running = cycle
-        super()._start_asgi_task(cycle, app)
-
     # ---- reading: head size, request deadline, pipelining ----
 
     def data_received(self, data: bytes) -> None:
@@ -310,8 +309,16 @@ class GuardedProtocol(HttpToolsProtocol):
         if not self.read_deadline:
             self.read_deadline = self.loop.time() + self.limits.request_timeout
         limit = self.limits.max_header_bytes
-        if len(data) <= limit:  # a whole request, usually: one feed
+        if len(data) <= limit and self.in_body:  # a request's body: no head to count
             self._feed(data, limit)
+            return
+        if len(data) <= limit and self.head_bytes + len(data) <= limit:
+            # A whole request head, usually: one feed, inlined (the hot path).
+            self.head_bytes += len(data)
+            try:
+                self.parser.feed_data(data)
+            except PARSE_ERRORS as exc:
+                self._parse_error(exc)
             return
         for start in range(0, len(data), limit):
             if not self._feed(data[start : start + limit], limit):
@@ -329,7 +336,13 @@ class GuardedProtocol(HttpToolsProtocol):
                 return False
         try:
             self.parser.feed_data(piece)
-        except httptools.HttpParserUpgrade:
+        except PARSE_ERRORS as exc:
+            return self._parse_error(exc)
+        return not self.stopped
+
+    def _parse_error(self, exc: Exception) -> bool:
+        """Handle an error the parser raised in a feed; False: done with the connection."""
+        if isinstance(exc, httptools.HttpParserUpgrade):
             # No WebSocket here (ws="none"): the request is answered as plain HTTP,
             # then the connection closes (what follows the head is not HTTP).
             if self.cycle is not None and not self.cycle.response_complete:
@@ -337,17 +350,15 @@ class GuardedProtocol(HttpToolsProtocol):
             else:
                 self.transport.close()
             return False
-        except httptools.HttpParserError:
-            if self.stopped:
-                self.flow.pause_reading()
-                PIPELINED.add()
-                if not self.pipeline and (self.cycle is None or self.cycle.response_complete):
-                    self.transport.close()
-                return False
-            INVALID.add()
-            self.send_400_response("invalid HTTP request")
+        if self.stopped:
+            self.flow.pause_reading()
+            PIPELINED.add()
+            if not self.pipeline and (self.cycle is None or self.cycle.response_complete):
+                self.transport.close()
             return False
-        return not self.stopped
+        INVALID.add()
+        self.send_400_response("invalid HTTP request")
+        return False
 
     def on_headers_complete(self) -> None:
         self.in_body = True
@@ -368,7 +379,10 @@ class GuardedProtocol(HttpToolsProtocol):
             if self.running is not None:
                 self.running.keep_alive = False
             raise _StopParsing
+        existing = self.cycle
         super().on_headers_complete()
+        if existing is None or existing.response_complete:  # super() started it
+            self.running = self.cycle
 
     def on_message_complete(self) -> None:
         self.in_body = False
@@ -377,16 +391,19 @@ class GuardedProtocol(HttpToolsProtocol):
         super().on_message_complete()
 
     def on_response_complete(self) -> None:
+        pipeline = self.pipeline
+        if pipeline:  # super() starts the oldest queued request: pipeline.pop()
+            self.running = pipeline[-1][0]
         super().on_response_complete()
         if self.transport.is_closing():
             return
         if self.stopped:
-            if not self.pipeline:
+            if not pipeline:
                 self.transport.close()
             else:
                 self.flow.pause_reading()  # super() resumed it: nothing more is read
-        elif not self.pipeline:
-            self._wait()
+        elif not pipeline:
+            GuardedProtocol.waiting[self] = None  # waits for its next request
 
     def _read_timeout(self) -> None:
         self.read_deadline = 0.0
