@@ -17,6 +17,7 @@ from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from app.search import Hit
 
@@ -32,6 +33,9 @@ _GRAM_BLOCK = range(0xE100, 0xE180)
 _MAPPED = re.compile("[" + re.escape("".join(map(chr, _GRAM_MAP))) + "]")
 # A publication date as the parser gives it.
 ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+# What sort_key makes: a dated key (the date's digits mapped) or an undated one, then
+# the id (not empty; no NUL, which PostgreSQL's text cannot hold).
+SORT_KEY = re.compile(r"\A(?:0[0-9]{4}-[0-9]{2}-[0-9]{2}|1)\x01[^\x00]+\Z")
 # Digits mapped so that bytewise ascending order is date descending.
 _DESCENDING = str.maketrans("0123456789", "9876543210")
 
@@ -117,13 +121,23 @@ class Filters:
     source: str | None = None
 
 
-def where_clause(filters: Filters, mark: str) -> tuple[str, tuple[str, ...]]:
+def where_clause(
+    filters: Filters, mark: str, after: str | None = None, *, walk_author: bool = False
+) -> tuple[str, tuple[str, ...]]:
     """The WHERE clause of a listing's filters and its parameters, for either engine:
-    ``mark`` is the engine's placeholder (``?`` for SQLite, ``%s`` for psycopg)."""
+    ``mark`` is the engine's placeholder (``?`` for SQLite, ``%s`` for psycopg);
+    ``after``: only the sort keys after it (a keyset page). An author is matched by
+    collecting his articles (then sorted), or with ``walk_author`` by probing each
+    article in listing order (a page stops after its last item: for a common author)."""
     clauses: list[str] = []
     params: list[str] = []
     low, high = date_bounds(filters.date_from, filters.date_to)
-    if low is not None:
+    # One lower bound on the index, whichever is the tighter: SQLite would range over
+    # one of two and check the other row by row.
+    if after is not None and (low is None or after >= low):
+        clauses.append(f"sortkey > {mark}")
+        params.append(after)
+    elif low is not None:
         clauses.append(f"sortkey >= {mark}")
         params.append(low)
     if high is not None:
@@ -135,13 +149,36 @@ def where_clause(filters: Filters, mark: str) -> tuple[str, tuple[str, ...]]:
     if filters.date_to is not None:
         clauses.append(f"date <= {mark}")
         params.append(filters.date_to)
-    if filters.author is not None:
+    if filters.author is not None and walk_author:
+        clauses.append(
+            f"EXISTS (SELECT 1 FROM authors WHERE author = {mark} AND authors.aid = articles.aid)"
+        )
+        params.append(filters.author)
+    elif filters.author is not None:
         clauses.append(f"aid IN (SELECT aid FROM authors WHERE author = {mark})")
         params.append(filters.author)
     if filters.source is not None:
         clauses.append(f"source = {mark}")
         params.append(filters.source)
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), tuple(params)
+
+
+Item = TypeVar("Item")
+Key = TypeVar("Key")
+
+
+@dataclass(frozen=True, slots=True)
+class Slice(Generic[Item, Key]):
+    """One page of a listing or a search, and where the next page starts: the
+    position after its last item (None: this is the last page)."""
+
+    items: list[Item]
+    after: Key | None
+
+
+def is_sort_key(text: str) -> bool:
+    """Whether ``text`` has the shape of a :func:`sort_key` (any id)."""
+    return SORT_KEY.match(text) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,12 +322,35 @@ class Store(ABC):
         """One article by its served id."""
 
     @abstractmethod
-    def page(self, filters: Filters, offset: int, limit: int) -> tuple[list[Summary], int]:
-        """Summaries ``offset`` to ``offset + limit`` in listing order, and how many match."""
+    def listing(
+        self, filters: Filters, limit: int, *, offset: int = 0, after: str | None = None
+    ) -> Slice[Summary, str]:
+        """Up to ``limit`` summaries in listing order: from the ``offset``-th match after
+        the sort key ``after`` (None: from the first). The next page starts after the
+        last one's sort key: an index range, however deep."""
 
     @abstractmethod
+    def count(self, filters: Filters) -> int:
+        """How many articles match the filters."""
+
+    @abstractmethod
+    def hits(
+        self, query: str, limit: int, *, offset: int = 0, after: int | None = None
+    ) -> Slice[Hit, int]:
+        """Up to ``limit`` paragraphs holding ``query``, in listing order, then text order:
+        from the ``offset``-th after the index row id ``after`` (None: from the first)."""
+
+    @abstractmethod
+    def hit_count(self, query: str) -> int:
+        """How many paragraphs hold ``query``."""
+
+    def page(self, filters: Filters, offset: int, limit: int) -> tuple[list[Summary], int]:
+        """Summaries ``offset`` to ``offset + limit`` in listing order, and how many match."""
+        return self.listing(filters, limit, offset=offset).items, self.count(filters)
+
     def search(self, query: str, offset: int, limit: int) -> tuple[list[Hit], int]:
         """Paragraphs holding ``query`` in listing order, then text order; and how many."""
+        return self.hits(query, limit, offset=offset).items, self.hit_count(query)
 
     @abstractmethod
     def corpus_counts(self) -> CorpusCounts:

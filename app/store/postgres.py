@@ -34,6 +34,7 @@ from app.store.base import (
     Parsed,
     RenamedFile,
     SkippedFile,
+    Slice,
     StoredArticle,
     StoreError,
     Summary,
@@ -99,6 +100,15 @@ def query_grams(query: str) -> list[str]:
     if len(query) == 1:
         return [query]
     return sorted({query[i : i + 2] for i in range(len(query) - 1)})
+
+
+def _match(query: str) -> tuple[str, tuple[Any, ...]]:
+    """The WHERE clause of the paragraphs (``p``) holding ``query``, and its parameters."""
+    if not query:
+        raise ValueError("empty query")
+    if len(query) <= 2:  # exact: the pairs of a 2-character query are itself
+        return "p.grams @> %s::text[]", (query_grams(query),)
+    return "p.grams @> %s::text[] AND strpos(p.text, %s) > 0", (query_grams(query), query)
 
 
 def _configure(conn: Connection[Any]) -> None:
@@ -188,45 +198,64 @@ class PostgresStore(Engine):
             ).fetchone()
         return None if row is None else StoredArticle(row[0], row[1], bytes(row[2]))
 
-    def page(self, filters: Filters, offset: int, limit: int) -> tuple[list[Summary], int]:
+    def listing(
+        self, filters: Filters, limit: int, *, offset: int = 0, after: str | None = None
+    ) -> Slice[Summary, str]:
+        where, params = where_clause(filters, "%s", after)
+        with self._pool.connection() as conn:
+            rows = conn.execute(
+                f"SELECT id, summary, sortkey FROM articles{where}"
+                " ORDER BY sortkey LIMIT %s OFFSET %s",
+                (*params, limit + 1, offset),  # one more: is there a next page?
+            ).fetchall()
+        more = len(rows) > limit
+        rows = rows[:limit]
+        return Slice([summary_of(i, s) for i, s, _ in rows], rows[-1][2] if more else None)
+
+    def count(self, filters: Filters) -> int:
         where, params = where_clause(filters, "%s")
         with self._pool.connection() as conn:
-            rows = conn.execute(
-                f"SELECT id, summary FROM articles{where} ORDER BY sortkey LIMIT %s OFFSET %s",
-                (*params, limit, offset),
-            ).fetchall()
             total = conn.execute(f"SELECT count(*) FROM articles{where}", params).fetchone()
         assert total is not None
-        return [summary_of(i, s) for i, s in rows], int(total[0])
+        return int(total[0])
 
-    def search(self, query: str, offset: int, limit: int) -> tuple[list[Hit], int]:
-        if not query:
-            raise ValueError("empty query")
-        grams = query_grams(query)
-        check = "" if len(query) <= 2 else " AND strpos(p.text, %s) > 0"
-        extra = () if not check else (query,)
+    def hits(
+        self, query: str, limit: int, *, offset: int = 0, after: int | None = None
+    ) -> Slice[Hit, int]:
+        where, params = _match(query)
+        if after is not None:
+            where += " AND p.pid > %s"
+            params = (*params, after)
         with self._pool.connection() as conn:
             rows = conn.execute(
-                "SELECT a.id, p.section, p.idx, p.text FROM paras p"
-                " JOIN articles a ON a.aid = p.aid"
-                f" WHERE p.grams @> %s::text[]{check}"
+                "SELECT p.pid, a.id, p.section, p.idx, p.text FROM paras p"
+                f" JOIN articles a ON a.aid = p.aid WHERE {where}"
                 # Row ids are in listing order (base.py): walking the primary key in
-                # order stops after the page when the term is common; a rare one is
-                # collected from the GIN index and sorted. Planned per query (no
-                # prepared generic plan), since which is cheaper depends on the term.
+                # order (from ``after``) stops after the page when the term is common;
+                # a rare one is collected from the GIN index and sorted. Planned per
+                # query (no prepared generic plan), since which is cheaper depends on
+                # the term.
                 " ORDER BY p.pid LIMIT %s OFFSET %s",
-                (grams, *extra, limit, offset),
+                (*params, limit + 1, offset),  # one more: is there a next page?
                 prepare=False,
             ).fetchall()
+        more = len(rows) > limit
+        rows = rows[:limit]
+        return Slice(
+            [make_hit(a, s, i, t, query) for _, a, s, i, t in rows],
+            int(rows[-1][0]) if more else None,
+        )
+
+    def hit_count(self, query: str) -> int:
+        where, params = _match(query)
+        with self._pool.connection() as conn:
             if len(query) <= 2:  # kept by ingest: no count over the matches
                 total = conn.execute("SELECT n FROM grams WHERE gram = %s", (query,)).fetchone()
             else:
                 total = conn.execute(
-                    f"SELECT count(*) FROM paras p WHERE p.grams @> %s::text[]{check}",
-                    (grams, *extra),
-                    prepare=False,
+                    f"SELECT count(*) FROM paras p WHERE {where}", params, prepare=False
                 ).fetchone()
-        return [make_hit(a, s, i, t, query) for a, s, i, t in rows], int(total[0]) if total else 0
+        return int(total[0]) if total else 0
 
     def corpus_counts(self) -> CorpusCounts:
         with self._pool.connection() as conn:
