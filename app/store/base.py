@@ -32,7 +32,7 @@ _GRAM_BLOCK = range(0xE100, 0xE180)
 # A character the gram tokens map (a paragraph without one has its grams as tokens).
 _MAPPED = re.compile("[" + re.escape("".join(map(chr, _GRAM_MAP))) + "]")
 # A publication date as the parser gives it.
-ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+ISO_DATE = re.compile(r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")  # \Z: no trailing newline
 # What sort_key makes: a dated key (the date's digits mapped) or an undated one, then
 # the id (not empty; no NUL, which PostgreSQL's text cannot hold).
 SORT_KEY = re.compile(r"\A(?:0[0-9]{4}-[0-9]{2}-[0-9]{2}|1)\x01[^\x00]+\Z")
