@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 
+from app.api import cursors
 from app.api.articles import article_router, find_by_id
 from app.api.errors import error_responses
 from app.api.schemas import (
@@ -76,19 +77,34 @@ CorpusDep = Annotated[StoreCorpus, Depends(get_corpus)]
 Limit = Annotated[
     int, Query(description=f"Items per page (1-{MAX_LIMIT}).", examples=[20], ge=1, le=MAX_LIMIT)
 ]
-Cursor = Annotated[
+CURSOR_DESCRIPTION = (
+    "Where the page starts (absent: the first page): the previous page's `next_cursor`, "
+    "an opaque token for the position after that page's last item, valid under any "
+    "filters and as deep as the list goes. Pass it back unchanged; a token that is "
+    "not one this list handed out is a 422. A decimal offset (1-9 digits, the cursor "
+    "of earlier versions) is still accepted: that many items are skipped (past the "
+    "end: an empty page)."
+)
+ArticleCursor = Annotated[
     str | None,
     Query(
-        description="Where the page starts: the previous page's `next_cursor` "
-        "(absent: the first page).",
-        examples=["20"],
-        pattern=r"^[0-9]{1,9}$",  # a decimal offset; past the end is an empty page
+        description=CURSOR_DESCRIPTION,
+        examples=[cursors.ARTICLE_CURSOR_EXAMPLE],
+        pattern=cursors.ARTICLES_PATTERN,
+    ),
+]
+SearchCursor = Annotated[
+    str | None,
+    Query(
+        description=CURSOR_DESCRIPTION,
+        examples=[cursors.SEARCH_CURSOR_EXAMPLE],
+        pattern=cursors.SEARCH_PATTERN,
     ),
 ]
 
 
 def _paging(
-    request: Request, response: Response, offset: int, more: bool
+    request: Request, response: Response, cursor: str | None
 ) -> tuple[str | None, str | None]:
     """The next page's cursor and relative reference; sets ``Link`` (next and first).
 
@@ -99,9 +115,8 @@ def _paging(
     path = request.url.path
     first = f"{path}?{urlencode(query)}" if query else path
     links = [f'<{first}>; rel="first"']
-    cursor = next_url = None
-    if more:
-        cursor = str(offset)
+    next_url = None
+    if cursor is not None:
         next_url = f"{path}?{urlencode([*query, ('cursor', cursor)])}"
         links.insert(0, f'<{next_url}>; rel="next"')
     response.headers["Link"] = ", ".join(links)
@@ -138,7 +153,7 @@ def list_articles(
     response: Response,
     corpus: CorpusDep,
     limit: Limit = 20,
-    cursor: Cursor = None,
+    cursor: ArticleCursor = None,
     date_from: Annotated[
         str | None,
         Query(
@@ -168,11 +183,12 @@ def list_articles(
     """Article summaries, newest first (undated last), then by id; paged."""
     _real_dates(date_from=date_from, date_to=date_to)
     filters = Filters(date_from=date_from, date_to=date_to, author=author, source=source)
-    offset = int(cursor or 0)
-    page, total = corpus.page(filters, offset, limit)
-    items = tuple(_summary(d) for d in page)
-    cursor, next_url = _paging(request, response, offset + limit, offset + limit < total)
-    return ArticlePage(items=items, next=next_url, next_cursor=cursor, total=total)
+    offset, after = cursors.article_start(cursor)
+    page, total = corpus.page(filters, limit, offset=offset, after=after)
+    items = tuple(_summary(d) for d in page.items)
+    token = None if page.after is None else cursors.article_token(page.after)
+    token, next_url = _paging(request, response, token)
+    return ArticlePage(items=items, next=next_url, next_cursor=token, total=total)
 
 
 @router.get(
@@ -211,11 +227,11 @@ def search(
         ),
     ],
     limit: Limit = 20,
-    cursor: Cursor = None,
+    cursor: SearchCursor = None,
 ) -> SearchPage:
     """Paragraphs that contain `q`, newest article first, with every occurrence marked."""
-    offset = int(cursor or 0)
-    hits, total = corpus.search(q, offset, limit)
+    offset, after = cursors.search_start(cursor)
+    hits, total = corpus.search(q, limit, offset=offset, after=after)
     items = tuple(
         SearchHit(
             article_id=h.article_id,
@@ -224,11 +240,12 @@ def search(
             text=h.text,
             highlights=h.highlights,
         )
-        for h in hits
+        for h in hits.items
     )
-    cursor, next_url = _paging(request, response, offset + limit, offset + limit < total)
+    token = None if hits.after is None else cursors.search_token(hits.after)
+    token, next_url = _paging(request, response, token)
     # The store's index counts every match: the total is always exact.
-    return SearchPage(items=items, next=next_url, next_cursor=cursor, total=total, total_exact=True)
+    return SearchPage(items=items, next=next_url, next_cursor=token, total=total, total_exact=True)
 
 
 @router.get(

@@ -46,7 +46,7 @@ HEADERS_200 = {
 LINK = _header(
     'The paging relations as relative references: `<…>; rel="next"` (when there is a '
     'next page) and `<…>; rel="first"`. Exposed to cross-origin code.',
-    '</articles?limit=20&cursor=20>; rel="next", </articles?limit=20>; rel="first"',
+    f'<{schemas.NEXT_EXAMPLE}>; rel="next", </articles?limit=20>; rel="first"',
 )
 NOT_MODIFIED = {
     "description": "Not Modified: `If-None-Match` matched the ETag (or, without it, "

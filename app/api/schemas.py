@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.api.cursors import ARTICLE_CURSOR_EXAMPLE, SEARCH_CURSOR_EXAMPLE
 from app.models import CODE_POINTS, P6_TEXT, Figure, Section
 
 
@@ -137,7 +138,12 @@ class ArticleSummary(_Frozen):
     counts: ArticleCounts = Field(description="Sizes of the body.")
 
 
-NEXT_EXAMPLE = "/articles?limit=20&cursor=20"
+NEXT_EXAMPLE = f"/articles?limit=20&cursor={ARTICLE_CURSOR_EXAMPLE}"
+CURSOR_FIELD = (
+    "The `cursor` of the next page: an opaque token for the position after this page's "
+    "last item (pass it back unchanged as the `cursor` query parameter); null on the "
+    "last page."
+)
 
 
 class ArticlePage(_Frozen):
@@ -169,12 +175,12 @@ class ArticlePage(_Frozen):
         "against this page's URL; also in the `Link` header); null on the last page.",
         examples=[NEXT_EXAMPLE],
     )
-    next_cursor: str | None = Field(
-        description="The `cursor` of the next page (pass it back as the `cursor` query "
-        "parameter); null on the last page.",
-        examples=["20"],
+    next_cursor: str | None = Field(description=CURSOR_FIELD, examples=[ARTICLE_CURSOR_EXAMPLE])
+    total: int = Field(
+        description="Articles matching the filters (all pages), as of the store's last ingest.",
+        examples=[1],
+        ge=0,
     )
-    total: int = Field(description="Articles matching the filters.", examples=[1], ge=0)
 
 
 class SearchHit(_Frozen):
@@ -214,13 +220,9 @@ class SearchPage(_Frozen):
     next: str | None = Field(
         description="The next page as a relative reference (path and query, resolved "
         "against this page's URL; also in the `Link` header); null on the last page.",
-        examples=["/search?q=%E5%85%9A%E5%8F%B2&cursor=20"],
+        examples=[f"/search?q=%E5%85%9A%E5%8F%B2&cursor={SEARCH_CURSOR_EXAMPLE}"],
     )
-    next_cursor: str | None = Field(
-        description="The `cursor` of the next page (pass it back as the `cursor` query "
-        "parameter); null on the last page.",
-        examples=["20"],
-    )
+    next_cursor: str | None = Field(description=CURSOR_FIELD, examples=[SEARCH_CURSOR_EXAMPLE])
     total: int = Field(
         description="Paragraphs that contain `q` (all pages). Exact when `total_exact` is "
         "true; otherwise an estimate, extrapolated from the share of paragraphs scanned "

@@ -17,6 +17,7 @@ import tempfile
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 
 from app.config import Settings
@@ -24,7 +25,7 @@ from app.loader import DataError
 from app.models import Article
 from app.search import Hit
 from app.store import Engine, default_store, open_store
-from app.store.base import CorpusCounts, Filters, SkippedFile, StoredArticle, Summary
+from app.store.base import CorpusCounts, Filters, SkippedFile, Slice, StoredArticle, Summary
 
 __all__ = ["Filters", "StoreCorpus", "prepare", "serves_store_only", "store_target"]
 from app.store.ingest import IngestReport, ingest
@@ -36,6 +37,11 @@ log = logging.getLogger("app.store")
 POLL_S = 1.0
 # Articles kept decoded (``Article`` objects, ~0.5 ms to decode): the most recent.
 DECODED_CACHE = 256
+# Totals kept per generation, by /articles filters or /search query: the most recent.
+# A filtered count reads the matching rows and a 3+ character search total counts the
+# term's posting list (both linear in the matches; milliseconds to tens at 100,000
+# articles), while a page is an index range: without this, every page paid the count.
+TOTALS_CACHE = 1024
 
 
 def store_target(settings: Settings) -> str:
@@ -115,6 +121,7 @@ class StoreCorpus:
         self._skipped = skipped
         self._corpus_counts = self.store.corpus_counts()
         self._decoded: OrderedDict[str, Article] = OrderedDict()
+        self._totals: OrderedDict[Filters | str, int] = OrderedDict()
         self.generation = generation
 
     def refresh(self, now: float | None = None) -> bool:
@@ -174,11 +181,37 @@ class StoreCorpus:
         stored = self.store.article(article_id)
         return None if stored is None else stored.json
 
-    def page(self, filters: Filters, offset: int, limit: int) -> tuple[list[Summary], int]:
-        return self.store.page(filters, offset, limit)
+    def page(
+        self, filters: Filters, limit: int, *, offset: int = 0, after: str | None = None
+    ) -> tuple[Slice[Summary, str], int]:
+        """A page of summaries (see :meth:`Store.listing`) and how many match in all."""
+        page = self.store.listing(filters, limit, offset=offset, after=after)
+        if filters == Filters():  # counted when the generation was loaded
+            return page, self._counts[0]
+        return page, self._total(filters, lambda: self.store.count(filters))
 
-    def search(self, query: str, offset: int, limit: int) -> tuple[list[Hit], int]:
-        return self.store.search(query, offset, limit)
+    def search(
+        self, query: str, limit: int, *, offset: int = 0, after: int | None = None
+    ) -> tuple[Slice[Hit, int], int]:
+        """A page of hits (see :meth:`Store.hits`) and how many paragraphs match."""
+        hits = self.store.hits(query, limit, offset=offset, after=after)
+        return hits, self._total(query, lambda: self.store.hit_count(query))
+
+    def _total(self, key: Filters | str, count: Callable[[], int]) -> int:
+        """A total of this generation: counted once, kept among the most recent."""
+        with self._lock:
+            total = self._totals.get(key)
+            if total is not None:
+                self._totals.move_to_end(key)
+                return total
+            generation = self.generation
+        total = count()  # outside the lock: other requests go on meanwhile
+        with self._lock:
+            if self.generation == generation:  # not counted across a reload
+                self._totals[key] = total
+                if len(self._totals) > TOTALS_CACHE:
+                    self._totals.popitem(last=False)
+        return total
 
     @property
     def counts(self) -> CorpusCounts:

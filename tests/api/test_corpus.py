@@ -5,6 +5,7 @@ two engines' answers are compared byte for byte."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
@@ -128,6 +129,109 @@ def test_cursor_past_the_end_is_an_empty_page(corpus_client: TestClient) -> None
     assert body == {"items": [], "next": None, "next_cursor": None, "total": COUNT}
 
 
+def _offset_walk(client: TestClient, url: str, limit: int) -> list[list[dict[str, object]]]:
+    """The pages as old offset cursors give them (cursor=0, limit, 2*limit, ...)."""
+    pages: list[list[dict[str, object]]] = []
+    while True:
+        body = client.get(f"{url}&limit={limit}&cursor={len(pages) * limit}").json()
+        if not body["items"]:
+            return pages
+        pages.append(body["items"])
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/articles?",
+        "/articles?date_from=2021-01-01&date_to=2022-06-30",
+        "/articles?date_to=2020-12-31",
+        "/articles?source=%E5%B2%B3%E9%98%B3%E6%97%A5%E6%8A%A5",
+        "/articles?author=%E6%9D%8E%E6%98%8E",
+        "/search?q=%E5%85%9A%E5%8F%B2",
+        "/search?q=%E5%AD%A6%E4%B9%A0%E6%95%99%E8%82%B2",
+        "/search?q=%E5%85%9A",
+    ],
+)
+def test_keyset_pages_equal_the_offset_pages(corpus_client: TestClient, url: str) -> None:
+    """Following next_cursor (a keyset token) gives the pages old offsets gave."""
+    for limit in (3, 7):
+        pages = []
+        next_url: str | None = f"{url}&limit={limit}"
+        while next_url:
+            body = corpus_client.get(next_url).json()
+            pages.append(body["items"])
+            next_url = body["next"]
+        assert pages == (_offset_walk(corpus_client, url, limit) or [[]])
+
+
+def test_cursors_are_opaque_tokens(corpus_client: TestClient) -> None:
+    for url in ("/articles?limit=3", "/search?q=%E5%85%9A&limit=3"):
+        token = corpus_client.get(url).json()["next_cursor"]
+        assert isinstance(token, str)
+        assert re.fullmatch(r"[as][0-9a-f]+", token), "URL-safe, never a decimal offset"
+
+
+def test_an_old_offset_cursor_keeps_its_meaning(corpus_client: TestClient) -> None:
+    """An offset starts the page where it always did; the page hands out a token."""
+    every = walk(corpus_client, "/articles?limit=100")
+    page = corpus_client.get("/articles?limit=7&cursor=7").json()
+    assert page["items"] == every[7:14]
+    assert page["total"] == COUNT
+    assert not page["next_cursor"].isdigit()
+    rest = corpus_client.get("/articles", params={"limit": 7, "cursor": page["next_cursor"]})
+    assert rest.json()["items"] == every[14:21]
+    hits = walk(corpus_client, "/search?q=%E5%85%9A%E5%8F%B2&limit=100")
+    page = corpus_client.get("/search?q=%E5%85%9A%E5%8F%B2&limit=5&cursor=4").json()
+    assert page["items"] == hits[4:9]
+    rest = corpus_client.get(
+        "/search", params={"q": "党史", "limit": 5, "cursor": page["next_cursor"]}
+    )
+    assert rest.json()["items"] == hits[9:14]
+
+
+BAD_ARTICLE_CURSORS = [
+    "a" + b"1\x01z".hex().upper(),  # one spelling: lowercase
+    "a" + b"1\x01x".hex()[:-1],  # half a byte
+    "a" + b"garbage".hex(),  # not a sort key
+    "a" + b"1\x01".hex(),  # no id
+    "a" + b"1\x01\xff\xfe".hex(),  # not UTF-8
+    "a" + b"1\x01\xc0\xaf".hex(),  # an overlong form
+    "a" + b"1\x01\xed\xa0\x80".hex(),  # a surrogate
+    "a" + b"1\x01a\x00b".hex(),  # NUL (PostgreSQL text cannot hold it)
+    "a" + b"0202l-06-04\x01x".hex(),  # a date that is not one
+    "s" + (5).to_bytes(8, "big").hex(),  # a search token
+    "A" + b"1\x01x".hex(),
+    "-1",
+]
+BAD_SEARCH_CURSORS = [
+    "s" + (5).to_bytes(9, "big").hex(),  # too long
+    "s" + (5).to_bytes(7, "big").hex(),  # too short
+    "s" + (1 << 63).to_bytes(8, "big").hex(),  # not a signed 64-bit row id
+    "s" + (0xABC).to_bytes(8, "big").hex().upper(),  # one spelling: lowercase
+    "a" + b"1\x01x".hex(),  # an /articles token
+]
+
+
+@pytest.mark.parametrize("cursor", BAD_ARTICLE_CURSORS)
+def test_a_malformed_articles_cursor_is_422(corpus_client: TestClient, cursor: str) -> None:
+    body = assert_problem(corpus_client.get("/articles", params={"cursor": cursor}), 422)
+    assert "cursor" in str(body["detail"])
+
+
+@pytest.mark.parametrize("cursor", BAD_SEARCH_CURSORS)
+def test_a_malformed_search_cursor_is_422(corpus_client: TestClient, cursor: str) -> None:
+    response = corpus_client.get("/search", params={"q": "党史", "cursor": cursor})
+    body = assert_problem(response, 422)
+    assert "cursor" in str(body["detail"])
+
+
+def test_a_token_past_the_end_is_an_empty_page(corpus_client: TestClient) -> None:
+    """A well-formed position after every item (an id that sorts last) answers, empty."""
+    last = "a" + "1\x01\U0010ffff".encode().hex()
+    body = corpus_client.get("/articles", params={"cursor": last}).json()
+    assert body == {"items": [], "next": None, "next_cursor": None, "total": COUNT}
+
+
 def test_one_article_and_its_parts(corpus_client: TestClient) -> None:
     article = corpus_client.get("/articles/10003").json()
     assert article["id"] == "10003"
@@ -219,6 +323,8 @@ def test_bundled_examples_exist(client: TestClient) -> None:
         "/article",
         "/articles",
         "/articles?limit=3&cursor=3",
+        "/articles?limit=3&cursor=a30373937382d39382d3938013130303033",
+        "/articles?limit=4&author=%E6%9D%8E%E6%98%8E&cursor=a30373937382d39382d3938013130303033",
         "/articles?date_from=2021-01-01&date_to=2021-12-31",
         "/articles?author=%E6%9D%8E%E6%98%8E",
         "/articles?source=%E5%B2%B3%E9%98%B3%E6%97%A5%E6%8A%A5",
@@ -229,6 +335,7 @@ def test_bundled_examples_exist(client: TestClient) -> None:
         "/articles/10003/stats",
         "/articles/skipped",
         "/search?q=%E5%85%9A%E5%8F%B2&limit=5&cursor=5",
+        "/search?q=%E5%85%9A%E5%8F%B2&limit=5&cursor=s0000000000000000",
         "/search?q=%E5%85%9A",
         "/search?q=%E5%AD%A6%E4%B9%A0%E6%95%99%E8%82%B2",
         "/stats/corpus",
