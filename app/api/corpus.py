@@ -103,10 +103,9 @@ SearchCursor = Annotated[
 ]
 
 
-def _paging(
-    request: Request, response: Response, cursor: str | None
-) -> tuple[str | None, str | None]:
-    """The next page's cursor and relative reference; sets ``Link`` (next and first).
+def _paging(request: Request, response: Response, cursor: str | None) -> str | None:
+    """The next page's relative reference (None: no next page, ``cursor`` is None); sets
+    ``Link`` (next and first).
 
     Links are path and query only, never built from the request's Host header: a
     hostile Host cannot reach a link.
@@ -120,7 +119,7 @@ def _paging(
         next_url = f"{path}?{urlencode([*query, ('cursor', cursor)])}"
         links.insert(0, f'<{next_url}>; rel="next"')
     response.headers["Link"] = ", ".join(links)
-    return cursor, next_url
+    return next_url
 
 
 def _summary(d: Summary) -> ArticleSummary:
@@ -187,7 +186,7 @@ def list_articles(
     page, total = corpus.page(filters, limit, offset=offset, after=after)
     items = tuple(_summary(d) for d in page.items)
     token = None if page.after is None else cursors.article_token(page.after)
-    token, next_url = _paging(request, response, token)
+    next_url = _paging(request, response, token)
     return ArticlePage(items=items, next=next_url, next_cursor=token, total=total)
 
 
@@ -243,7 +242,7 @@ def search(
         for h in hits.items
     )
     token = None if hits.after is None else cursors.search_token(hits.after)
-    token, next_url = _paging(request, response, token)
+    next_url = _paging(request, response, token)
     # The store's index counts every match: the total is always exact.
     return SearchPage(items=items, next=next_url, next_cursor=token, total=total, total_exact=True)
 

@@ -77,3 +77,30 @@ def test_get_decodes_and_keeps_a_few(tmp_path: Path, new_store: EngineFactory) -
         assert article.id == article_id
         assert corpus.get(article_id) is article
     assert corpus.get("nope") is None
+
+
+def test_totals_are_kept_per_generation(tmp_path: Path, new_store: EngineFactory) -> None:
+    """A filtered total and a 3+ character search total are counted once per ingest:
+    kept until the server sees the next generation, then counted again."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    shutil.copy(DATA / SEED, folder / SEED)
+    writer = new_store()
+    ingest(folder, writer, max_bytes=MAX)
+    corpus = StoreCorpus(writer)
+    dated = serving.Filters(date_from="1900-01-01")
+    assert corpus.page(dated, 5)[1] == 1
+    assert corpus.page(serving.Filters(), 5)[1] == 1
+    term = "党史学习"
+    before = corpus.search(term, 5)[1]
+    assert before == writer.hit_count(term) > 0
+    for sample in SAMPLES.glob("*.txt"):
+        shutil.copy(sample, folder / sample.name)
+    ingest(folder, writer, max_bytes=MAX)
+    assert writer.count(dated) > 1
+    assert corpus.page(dated, 5)[1] == 1, "kept until the next look at the store"
+    assert corpus.search(term, 5)[1] == before
+    assert corpus.refresh(now=corpus._checked + serving.POLL_S)
+    assert corpus.page(dated, 5)[1] == writer.count(dated)
+    assert corpus.page(serving.Filters(), 5)[1] == writer.count(serving.Filters()) == 8
+    assert corpus.search(term, 5)[1] == writer.hit_count(term)
