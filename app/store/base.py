@@ -104,10 +104,15 @@ def sort_key(date: str | None, article_id: str) -> str:
 
 
 def date_bounds(date_from: str | None, date_to: str | None) -> tuple[str | None, str | None]:
-    """The sort-key range [low, high) holding every article dated within the bounds,
-    so a date filter is an index range (the dates are still compared exactly)."""
+    """The sort-key range [low, high) of exactly the articles dated within the bounds
+    (a key's date is compared through its mapped digits), so a date filter is an index
+    range, and its count reads the index alone. An article whose date is not a
+    YYYY-MM-DD (the parser makes none) is listed, and filtered, as undated."""
     low = "0" + date_to.translate(_DESCENDING) if date_to is not None else None
-    high = "0" + date_from.translate(_DESCENDING) + "\x02" if date_from is not None else None
+    if date_from is not None:
+        high: str | None = "0" + date_from.translate(_DESCENDING) + "\x02"
+    else:  # undated keys start with "1": any date bound leaves them out
+        high = "1" if date_to is not None else None
     return low, high
 
 
@@ -119,6 +124,17 @@ class Filters:
     date_to: str | None = None
     author: str | None = None
     source: str | None = None
+
+
+def count_query(filters: Filters, mark: str) -> tuple[str, tuple[str, ...]]:
+    """The statement counting the articles that match, and its parameters: one range of
+    an index (the listing's, the source's, the authors' primary key) when the filters
+    allow, so a count reads no article row."""
+    if filters == Filters(author=filters.author) and filters.author is not None:
+        # One row per (author, article), removed with the article: the same number.
+        return f"SELECT count(*) FROM authors WHERE author = {mark}", (filters.author,)
+    where, params = where_clause(filters, mark)
+    return f"SELECT count(*) FROM articles{where}", params
 
 
 def where_clause(
@@ -143,12 +159,6 @@ def where_clause(
     if high is not None:
         clauses.append(f"sortkey < {mark}")
         params.append(high)
-    if filters.date_from is not None:
-        clauses.append(f"date >= {mark}")  # NULL compares as unknown: undated is left out
-        params.append(filters.date_from)
-    if filters.date_to is not None:
-        clauses.append(f"date <= {mark}")
-        params.append(filters.date_to)
     if filters.author is not None and walk_author:
         clauses.append(
             f"EXISTS (SELECT 1 FROM authors WHERE author = {mark} AND authors.aid = articles.aid)"

@@ -38,6 +38,7 @@ from app.store.base import (
     StoredArticle,
     StoreError,
     Summary,
+    count_query,
     day_okeys,
     gram_counts,
     make_hit,
@@ -213,9 +214,8 @@ class PostgresStore(Engine):
         return Slice([summary_of(i, s) for i, s, _ in rows], rows[-1][2] if more else None)
 
     def count(self, filters: Filters) -> int:
-        where, params = where_clause(filters, "%s")
         with self._pool.connection() as conn:
-            total = conn.execute(f"SELECT count(*) FROM articles{where}", params).fetchone()
+            total = conn.execute(*count_query(filters, "%s")).fetchone()
         assert total is not None
         return int(total[0])
 

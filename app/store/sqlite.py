@@ -38,6 +38,7 @@ from app.store.base import (
     StoredArticle,
     StoreError,
     Summary,
+    count_query,
     day_okeys,
     gram_counts,
     gram_inexact,
@@ -263,8 +264,7 @@ class SQLiteStore(Engine):
         return bool(n >= AUTHOR_WALK)
 
     def count(self, filters: Filters) -> int:
-        where, params = where_clause(filters, "?")
-        (total,) = self._db().execute(f"SELECT count(*) FROM articles{where}", params).fetchone()
+        (total,) = self._db().execute(*count_query(filters, "?")).fetchone()
         return int(total)
 
     @staticmethod

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from app.search import SearchIndex
 from app.store import Engine, Filters, sqlite
-from app.store.base import FileState, Parsed, Slice, Summary
+from app.store.base import FileState, Parsed, Slice, Summary, sort_key
 from tests.store.conftest import EngineFactory
 from tests.store.corpora import articles, fill, listing_order, queries
 
@@ -34,6 +34,7 @@ FILTERS = [
     Filters(source="岳阳日报"),
     Filters(source="新华社", date_to="2021-12-31", author="易松"),
     Filters(author="nobody"),
+    Filters(date_to="1999-12-31"),
 ]
 
 
@@ -49,9 +50,11 @@ def offset_pages(items: list[Item], limit: int) -> list[list[Item]]:
     return [items[i : i + limit] for i in range(0, len(items), limit)] or [[]]
 
 
-def fill_listing(store: Engine, count: int, seed: int) -> None:
+def fill_listing(store: Engine, count: int, seed: int) -> list[Summary]:
+    """Store ``count`` random articles; returns their summaries."""
     rng = random.Random(seed)
     items: list[tuple[str, FileState, Parsed | str]] = []
+    summaries = []
     for n in range(count):
         article_id = f"{rng.randrange(10_000):04d}-{n}"  # ids not in file order
         date = rng.choice(DATES)
@@ -59,8 +62,24 @@ def fill_listing(store: Engine, count: int, seed: int) -> None:
         summary = Summary(article_id, "t", None, date, authors, rng.choice(SOURCES), 1, 1, 0, 1)
         parsed = Parsed(article_id, f'{{"id":"{article_id}"}}', summary, {}, ((None, 1, "党"),))
         items.append((f"f{n:03d}.txt", FileState(str(n), "p"), parsed))
+        summaries.append(summary)
     store.put(items)
     store.finish(True)
+    return summaries
+
+
+def matching(summaries: list[Summary], f: Filters) -> list[str]:
+    """The ids the filters select, in listing order, by the definitions (the oracle)."""
+    dated = f.date_from is not None or f.date_to is not None
+    return [
+        s.id
+        for s in sorted(summaries, key=lambda s: sort_key(s.date, s.id))
+        if not (dated and s.date is None)
+        and (f.date_from is None or (s.date is not None and s.date >= f.date_from))
+        and (f.date_to is None or (s.date is not None and s.date <= f.date_to))
+        and (f.author is None or f.author in s.authors)
+        and (f.source is None or s.source == f.source)
+    ]
 
 
 @pytest.mark.parametrize("walk_from", [1, 1000], ids=["walked", "collected"])
@@ -70,9 +89,10 @@ def test_keyset_listing_equals_the_offset_walk(
     """With every filter, and both ways of matching an author (SQLite picks by count)."""
     monkeypatch.setattr(sqlite, "AUTHOR_WALK", walk_from)
     store = new_store()
-    fill_listing(store, 60, seed=walk_from)
+    summaries = fill_listing(store, 60, seed=walk_from)
     for filters in FILTERS:
         everything = store.listing(filters, 1000).items
+        assert [s.id for s in everything] == matching(summaries, filters), filters
         assert len(everything) == store.count(filters), filters
         for limit in (1, 7, 60):
             pages = keyset_walk(partial(store.listing, filters, limit))
