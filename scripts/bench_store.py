@@ -59,6 +59,9 @@ QUERIES = {
     "4 rare": None,  # a unique project code's first 4 characters, chosen per size
 }
 PARSE_SAMPLE = 2000
+# Authors of the synthetic corpus: ~1 article in 10,000, and ~1 in 10.
+RARE_AUTHOR = "王芳"
+COMMON_AUTHOR = "张三"
 
 
 def run(command: list[str], **kwargs: object) -> float:
@@ -137,6 +140,16 @@ def wrk(path: str, seconds: int, port: int = PORT) -> float:
     return float(RPS.search(out)[1])  # type: ignore[index]
 
 
+def walk(first: str) -> list[str]:
+    """Every page of a list by its ``next`` links (the first page's URL included)."""
+    urls = [first]
+    while True:
+        following = json.loads(get(urls[-1]))["next"]
+        if following is None:
+            return urls
+        urls.append(following)
+
+
 def percentiles(paths: list[str], port: int = PORT, rounds: int = 1) -> tuple[float, float]:
     times = []
     for _ in range(rounds):
@@ -166,18 +179,30 @@ def measure_server(
         rng = random.Random(1)
         queries = dict(QUERIES)
         queries["4 rare"] = code(size // 2)[:4]
+        dates = "date_from=2019-01-01&date_to=2020-12-31"
+        # Deep pages as clients reach them: the cursors of a walk through each list.
+        walked = {
+            name: walk(url)
+            for name, url in (
+                ("all", "/articles?limit=20"),
+                ("dates", f"/articles?limit=20&{dates}"),
+                ("rare author", f"/articles?limit=20&author={q(RARE_AUTHOR)}"),
+                ("common author", f"/articles?limit=20&author={q(COMMON_AUTHOR)}"),
+                ("search", f"/search?q={q(QUERIES['3 common'] or '')}&limit=20"),
+            )
+        }
         mixed = []
         for n in range(10_000):
             pick = n % 6
             article_id = rng.choice(ids)
             mixed.append(
                 [
-                    f"/articles?limit=20&cursor={rng.randrange(0, size - 20)}",
+                    rng.choice(walked["all"]),
                     f"/articles/{article_id}",
                     f"/articles/{article_id}/sections",
                     f"/search?q={q(rng.choice([v for v in queries.values() if v]))}&limit=20",
                     "/stats/corpus",
-                    f"/articles?author={q('王芳')}&limit=20",
+                    rng.choice(walked["common author"]),
                 ][pick]
             )
         before = rss_mb(process.pid)
@@ -199,15 +224,45 @@ def measure_server(
             p50, p99 = percentiles([f"/search?q={q(query)}&limit=20"] * 200)
             total = json.loads(get(f"/search?q={q(query)}&limit=1")).get("total")
             rows[f"/search {name} ({query}, {total} hits) p50 / p99 ms"] = f"{p50:.1f} / {p99:.1f}"
-        pages = [f"/articles?limit=20&cursor={rng.randrange(0, size - 20)}" for _ in range(200)]
-        p50, p99 = percentiles(pages)
-        rows["/articles page p50 / p99 ms"] = f"{p50:.1f} / {p99:.1f}"
-        dates = "date_from=2019-01-01&date_to=2020-12-31"
-        filtered = [
-            f"/articles?limit=20&{dates}&cursor={rng.randrange(0, 400)}" for _ in range(100)
-        ] + [f"/articles?limit=20&author={q('王芳')}" for _ in range(100)]
-        p50, p99 = percentiles(filtered)
-        rows["/articles filtered p50 / p99 ms"] = f"{p50:.1f} / {p99:.1f}"
+        # Random depths: keyset tokens from the walks, and offsets (the old cursor, the
+        # baseline of the same run), over the same lists.
+        lines = {
+            "/articles page, keyset token": [rng.choice(walked["all"]) for _ in range(200)],
+            "/articles page, offset cursor (baseline)": [
+                f"/articles?limit=20&cursor={rng.randrange(0, size - 20)}" for _ in range(200)
+            ],
+            "/articles filtered (dates; a rare and a common author), keyset token": [
+                rng.choice(walked[name])
+                for name in ("dates", "rare author", "common author")
+                for _ in range(67)
+            ],
+            "/articles filtered (dates; a rare and a common author), offset (baseline)": [
+                f"/articles?limit=20&{filters}&cursor={rng.randrange(0, max(1, 20 * (pages - 1)))}"
+                for filters, pages in (
+                    (dates, len(walked["dates"])),
+                    (f"author={q(RARE_AUTHOR)}", len(walked["rare author"])),
+                    (f"author={q(COMMON_AUTHOR)}", len(walked["common author"])),
+                )
+                for _ in range(67)
+            ],
+            # A new filter each time: every total is counted, none comes from the cache.
+            "/articles filtered, a new date range each (total uncached)": [
+                f"/articles?limit=20&date_from={2000 + n // 12}-{1 + n % 12:02d}-01"
+                f"&date_to=2024-12-{1 + n % 28:02d}"
+                for n in range(200)
+            ],
+            f"/search 3 common ({QUERIES['3 common']}) deep page, keyset token": [
+                rng.choice(walked["search"]) for _ in range(200)
+            ],
+            f"/search 3 common ({QUERIES['3 common']}) deep page, offset (baseline)": [
+                f"/search?q={q(QUERIES['3 common'] or '')}&limit=20"
+                f"&cursor={rng.randrange(0, 20 * len(walked['search']))}"
+                for _ in range(200)
+            ],
+        }
+        for name, paths in lines.items():
+            p50, p99 = percentiles(paths)
+            rows[f"{name} p50 / p99 ms"] = f"{p50:.1f} / {p99:.1f}"
     return {f"{label}: {k}": v for k, v in rows.items()}
 
 
