@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import json
 import os
 import random
@@ -140,6 +141,40 @@ def wrk(path: str, seconds: int, port: int = PORT) -> float:
     return float(RPS.search(out)[1])  # type: ignore[index]
 
 
+def wrk_many(paths: list[str], seconds: int, port: int = PORT) -> float:
+    """wrk over many paths in turn (a Lua script): with more paths than the server keeps
+    ready answers, every request is a new one."""
+    script = Path(f"/tmp/bench-store-paths-{os.getpid()}.lua")
+    quoted = ",\n".join(json.dumps(path) for path in paths)
+    script.write_text(
+        f"local paths = {{\n{quoted}\n}}\nlocal i = 0\n"
+        "request = function()\n  i = i + 1\n"
+        "  return wrk.format('GET', paths[(i % #paths) + 1])\nend\n"
+    )
+    try:
+        command = ["taskset", "-c", "1", "wrk", "-t1", "-c32", f"-d{seconds}s", "-s", str(script)]
+        out = subprocess.run(
+            [*command, f"http://127.0.0.1:{port}/"], capture_output=True, text=True, check=True
+        ).stdout
+    finally:
+        script.unlink()
+    return float(RPS.search(out)[1])  # type: ignore[index]
+
+
+def distinct_pairs(ids: list[str], count: int) -> list[str]:
+    """``count`` distinct two-character Han queries, taken from the articles' text."""
+    pairs: dict[str, None] = {}
+    for article_id in ids:
+        article = json.loads(get(f"/articles/{article_id}"))
+        for text in article["text"].split("\n"):
+            for a, b in itertools.pairwise(text):
+                if "\u4e00" <= a <= "\u9fff" and "\u4e00" <= b <= "\u9fff":
+                    pairs[a + b] = None
+        if len(pairs) >= count:
+            break
+    return list(pairs)[:count]
+
+
 def walk(first: str) -> list[str]:
     """Every page of a list by its ``next`` links (the first page's URL included)."""
     urls = [first]
@@ -219,6 +254,13 @@ def measure_server(
         ):
             rps = wrk(path, seconds)
             rows[f"{name} req/s"] = f"{rps:,.0f} ({rps / article:.0%} of /article)"
+        # The same, with a new query every request (2,000 distinct pairs, more than the
+        # 512 answers a server keeps): what a search costs when nothing is kept.
+        fresh = [f"/search?q={q(pair)}&limit=20" for pair in distinct_pairs(ids, 2000)]
+        rps = wrk_many(fresh, seconds)
+        rows["/search 2 chars, 20 hits, a new query each (2,000 distinct) req/s"] = (
+            f"{rps:,.0f} ({rps / article:.0%} of /article)"
+        )
         for name, query in queries.items():
             assert query is not None
             p50, p99 = percentiles([f"/search?q={q(query)}&limit=20"] * 200)

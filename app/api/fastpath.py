@@ -58,6 +58,12 @@ ARTICLE_RESOURCE = re.compile(
     r"^/articles/([^/]{1,128})(|/sections|/sections/[1-9][0-9]{0,5}|/stats)$"
 )
 JSON_HEADERS: Headers = [(b"content-type", b"application/json")]
+# Corpus answers that are a function of the query string and the store's generation
+# alone (no request header reaches them): the most recent are kept as ready answers,
+# dropped with everything else when a re-ingest is seen. Search pages are ~5-30 KB.
+QUERY_CACHED = frozenset({"/search", "/articles"})
+QUERY_RECENT = 512
+QUERY_MAX_BYTES = 1024  # a longer query string is answered, never kept
 
 
 def stored_body(corpus: Any, path: str) -> bytes | None:
@@ -112,6 +118,9 @@ class HttpLayer:
         self.table: dict[str, Representation] = {}
         # Answers of other articles' resources, made from stored bytes on first use.
         self.recent: OrderedDict[str, Representation] = OrderedDict()
+        # Answers of searches and listings by path and query string: FastAPI's body
+        # and headers, and the representation made of them.
+        self.queries: OrderedDict[bytes, tuple[bytes, Headers, Representation]] = OrderedDict()
         # no-store resources (/health) whose body this layer makes per request (never
         # cached, and without FastAPI's cost); their headers come from FastAPI's answer.
         self.live_bodies = dict(live_bodies or {})
@@ -183,7 +192,8 @@ class HttpLayer:
         if self.api.state.articles.refresh():
             self._restart()
         if scope["query_string"]:
-            return None
+            queried = await self.queried(scope)
+            return None if queried is None else await answer(queried, scope, send)
         representation = self.table.get(scope["path"])
         if representation is None:
             live = self.live.get(scope["path"])
@@ -230,11 +240,49 @@ class HttpLayer:
             self.recent.popitem(last=False)
         return representation
 
+    async def queried(self, scope: Scope) -> Representation | None:
+        """A search or listing page (:data:`QUERY_CACHED`) as a ready answer: kept from
+        FastAPI's answer to the same path and query string, asked in-process on first
+        use, each compressed only into the codings asked for so far. None (FastAPI
+        answers) for other paths, long query strings and anything but a 200."""
+        path, query = scope["path"], scope["query_string"]
+        if path not in QUERY_CACHED or len(query) > QUERY_MAX_BYTES:
+            return None
+        key = path.encode() + b"?" + query
+        wanted = negotiated(scope["headers"])
+        kept = self.queries.get(key)
+        if kept is not None:
+            self.queries.move_to_end(key)
+            body, headers, representation = kept
+            if all(c in representation.variants for c in wanted):
+                return representation
+            wanted = tuple({*representation.variants, *wanted} - {"identity"})
+        else:
+            response = _Response()
+            inner = {**_get_scope(self.api, path), "query_string": query}
+            await self.app(inner, _no_body(), response)
+            if response.status != 200 or _no_store(response.headers):
+                return None
+            body, headers = response.body, response.headers
+        representation = represent(
+            body,
+            headers,
+            path=path,
+            max_age=self.max_age,
+            last_modified=self.last_modified,
+            codings=wanted,
+        )
+        self.queries[key] = (body, headers, representation)
+        if len(self.queries) > QUERY_RECENT:
+            self.queries.popitem(last=False)
+        return representation
+
     def _restart(self) -> None:
         """The store moved to a new generation (a re-ingest): what was precomputed may be
         stale. Drop it, date new answers from now, and precompute again meanwhile."""
         self.table = {}
         self.recent = OrderedDict()
+        self.queries = OrderedDict()
         self.last_modified = time.time()
         if self.warming is not None:
             self.warming.cancel()
