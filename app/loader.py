@@ -267,7 +267,8 @@ def _read(
     try:
         info = os.stat(path, follow_symlinks=follow)
         _check_regular(info.st_mode)
-        if skip is not None and skip(signature(info)):
+        # Over the limit (which may have been lowered since): read, and refused, below.
+        if skip is not None and info.st_size <= max_bytes and skip(signature(info)):
             return None, signature(info)
         fd = os.open(path, flags)
     except OSError as exc:

@@ -212,7 +212,7 @@ class GuardedProtocol(HttpToolsProtocol):
         self.head_bytes = 0  # bytes of the current request head fed so far
         self.in_body = False  # the head is complete, its body is being read
         self.counted = False  # admitted: counted in open_count
-        self.stopped = False  # parsing stopped: answer what is queued, then close
+        self.stopped = False  # parsing stopped: finish the answer being sent, then close
         self.running: RequestResponseCycle | None = None  # the cycle being answered
         # When the request being read must be whole (loop time; 0: none being read).
         # Checked by one sweep a second for all connections: a timer per request
@@ -375,6 +375,7 @@ class GuardedProtocol(HttpToolsProtocol):
             # Answering them all cost 9 answers per such client, in bursts that held
             # up everyone else's requests.
             self.stopped = True
+            self.read_deadline = 0.0  # nothing more is read: no request to wait for
             self.pipeline.clear()
             if self.running is not None:
                 self.running.keep_alive = False

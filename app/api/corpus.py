@@ -80,8 +80,8 @@ Limit = Annotated[
 CURSOR_DESCRIPTION = (
     "Where the page starts (absent: the first page): the previous page's `next_cursor`, "
     "an opaque token for the position after that page's last item, valid under any "
-    "filters and as deep as the list goes. Pass it back unchanged; a token that is "
-    "not one this list handed out is a 422. A decimal offset (1-9 digits, the cursor "
+    "filters and as deep as the list goes. Pass it back unchanged; a value that is "
+    "neither such a token nor an offset is a 422. A decimal offset (1-9 digits, the cursor "
     "of earlier versions) is still accepted: that many items are skipped (past the "
     "end: an empty page)."
 )

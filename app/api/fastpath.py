@@ -60,9 +60,12 @@ ARTICLE_RESOURCE = re.compile(
 JSON_HEADERS: Headers = [(b"content-type", b"application/json")]
 # Corpus answers that are a function of the query string and the store's generation
 # alone (no request header reaches them): the most recent are kept as ready answers,
-# dropped with everything else when a re-ingest is seen. Search pages are ~5-30 KB.
+# dropped with everything else when a re-ingest is seen. A search page of 20 hits is
+# ~5-30 KB; one of 100 whole paragraphs can reach a few hundred KB.
 QUERY_CACHED = frozenset({"/search", "/articles"})
-QUERY_RECENT = 512
+QUERY_RECENT = 512  # answers kept at most
+QUERY_BUDGET = 16 << 20  # bytes kept at most (bodies in every coding kept)
+QUERY_MAX_ANSWER = 512 << 10  # a larger answer (all its codings) is sent, never kept
 QUERY_MAX_BYTES = 1024  # a longer query string is answered, never kept
 
 
@@ -119,8 +122,9 @@ class HttpLayer:
         # Answers of other articles' resources, made from stored bytes on first use.
         self.recent: OrderedDict[str, Representation] = OrderedDict()
         # Answers of searches and listings by path and query string: FastAPI's body
-        # and headers, and the representation made of them.
+        # and headers, and the representation made of them; and their bytes in all.
         self.queries: OrderedDict[bytes, tuple[bytes, Headers, Representation]] = OrderedDict()
+        self.queries_bytes = 0
         # no-store resources (/health) whose body this layer makes per request (never
         # cached, and without FastAPI's cost); their headers come from FastAPI's answer.
         self.live_bodies = dict(live_bodies or {})
@@ -192,8 +196,8 @@ class HttpLayer:
         if self.api.state.articles.refresh():
             self._restart()
         if scope["query_string"]:
-            queried = await self.queried(scope)
-            return None if queried is None else await answer(queried, scope, send)
+            kept = self.kept(scope)
+            return None if kept is None else await answer(kept, scope, send)
         representation = self.table.get(scope["path"])
         if representation is None:
             live = self.live.get(scope["path"])
@@ -240,42 +244,65 @@ class HttpLayer:
             self.recent.popitem(last=False)
         return representation
 
-    async def queried(self, scope: Scope) -> Representation | None:
-        """A search or listing page (:data:`QUERY_CACHED`) as a ready answer: kept from
-        FastAPI's answer to the same path and query string, asked in-process on first
-        use, each compressed only into the codings asked for so far. None (FastAPI
-        answers) for other paths, long query strings and anything but a 200."""
-        path, query = scope["path"], scope["query_string"]
-        if path not in QUERY_CACHED or len(query) > QUERY_MAX_BYTES:
+    def query_key(self, scope: Scope) -> bytes | None:
+        """The key a search or listing page (:data:`QUERY_CACHED`) is kept under; None
+        for other paths and for query strings too long to keep."""
+        path: str = scope["path"]
+        query: bytes = scope["query_string"]
+        if path not in QUERY_CACHED or not query or len(query) > QUERY_MAX_BYTES:
             return None
-        key = path.encode() + b"?" + query
+        return path.encode() + b"?" + query
+
+    def kept(self, scope: Scope) -> Representation | None:
+        """The kept answer to this search or listing page, in the coding asked for (a
+        coding not made yet is made now from the kept body); None: FastAPI answers,
+        and :meth:`keep` keeps its 200 (one pass through FastAPI, never an error)."""
+        key = self.query_key(scope)
+        found = None if key is None else self.queries.get(key)
+        if key is None or found is None:
+            return None
+        self.queries.move_to_end(key)
+        body, headers, representation = found
         wanted = negotiated(scope["headers"])
-        kept = self.queries.get(key)
-        if kept is not None:
-            self.queries.move_to_end(key)
-            body, headers, representation = kept
-            if all(c in representation.variants for c in wanted):
-                return representation
-            wanted = tuple({*representation.variants, *wanted} - {"identity"})
-        else:
-            response = _Response()
-            inner = {**_get_scope(self.api, path), "query_string": query}
-            await self.app(inner, _no_body(), response)
-            if response.status != 200 or _no_store(response.headers):
-                return None
-            body, headers = response.body, response.headers
-        representation = represent(
+        if all(c in representation.variants for c in wanted):
+            return representation
+        codings = tuple({*representation.variants, *wanted} - {"identity"})
+        more = represent(
             body,
             headers,
-            path=path,
+            path=scope["path"],
             max_age=self.max_age,
             last_modified=self.last_modified,
-            codings=wanted,
+            codings=codings,
         )
-        self.queries[key] = (body, headers, representation)
-        if len(self.queries) > QUERY_RECENT:
-            self.queries.popitem(last=False)
-        return representation
+        self.keep(key, body, headers, more, self.queries)
+        return more
+
+    def keep(
+        self,
+        key: bytes,
+        body: bytes,
+        headers: Headers,
+        representation: Representation,
+        queries: OrderedDict[bytes, tuple[bytes, Headers, Representation]],
+    ) -> None:
+        """Keep an answer FastAPI gave, within :data:`QUERY_RECENT` answers and
+        :data:`QUERY_BUDGET` bytes; ``queries`` is the dict when the request began: a
+        re-ingest seen meanwhile replaced it, and the answer (of the old store) is not
+        kept."""
+        if queries is not self.queries:
+            return
+        size = _size(representation)
+        if size > QUERY_MAX_ANSWER:
+            return
+        old = queries.pop(key, None)
+        if old is not None:
+            self.queries_bytes -= _size(old[2])
+        queries[key] = (body, headers, representation)
+        self.queries_bytes += size
+        while len(queries) > QUERY_RECENT or self.queries_bytes > QUERY_BUDGET:
+            _, (_, _, dropped) = queries.popitem(last=False)
+            self.queries_bytes -= _size(dropped)
 
     def _restart(self) -> None:
         """The store moved to a new generation (a re-ingest): what was precomputed may be
@@ -283,6 +310,7 @@ class HttpLayer:
         self.table = {}
         self.recent = OrderedDict()
         self.queries = OrderedDict()
+        self.queries_bytes = 0
         self.last_modified = time.time()
         if self.warming is not None:
             self.warming.cancel()
@@ -359,7 +387,7 @@ class HttpLayer:
         # body is dropped on the way out. A copy: routing rewrites its scope (a mount's
         # root_path), and the finisher still needs the request as it came.
         inner = {**scope, "method": "GET"} if scope["method"] == "HEAD" else {**scope}
-        finisher = _Finisher(self, scope, send)
+        finisher = _Finisher(self, scope, send, queries=self.queries)
         try:
             await self.app(inner, receive, finisher)
         except Exception:
@@ -475,6 +503,8 @@ class _Finisher:
     layer: HttpLayer
     scope: Scope
     send: Send
+    # The layer's kept answers when the request began (see HttpLayer.keep).
+    queries: OrderedDict[bytes, tuple[bytes, Headers, Representation]] | None = None
     started: bool = False
     buffering: bool = False
     replacing: bool = False
@@ -509,14 +539,18 @@ class _Finisher:
         elif self.buffering:
             self.chunks.append(message.get("body", b""))
             if not more:
+                body = b"".join(self.chunks)
                 representation = represent(
-                    b"".join(self.chunks),
+                    body,
                     self.headers,
                     path=self.scope["path"],
                     max_age=self.layer.max_age,
                     last_modified=self.layer.last_modified,
                     codings=negotiated(self.scope["headers"]),  # not every coding
                 )
+                key = self.layer.query_key(self.scope)
+                if key is not None and self.queries is not None:
+                    self.layer.keep(key, body, self.headers, representation, self.queries)
                 await answer(representation, self.scope, self.send, ranges=False)
         elif self.scope["method"] != "HEAD":
             await self.send(message)
@@ -545,6 +579,10 @@ class _Finisher:
 
 # Headers of an error response that a problem body keeps (they describe the error).
 KEPT_ON_ERRORS = frozenset({b"content-range", b"allow", b"retry-after", b"www-authenticate"})
+
+
+def _size(representation: Representation) -> int:
+    return sum(len(v.body) for v in representation.variants.values())
 
 
 def _no_store(headers: Headers) -> bool:

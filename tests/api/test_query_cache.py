@@ -59,7 +59,7 @@ def test_a_kept_answer_is_fastapis_answer(
     for path in QUERIES:
         expected = _fastapi(client, path, coding, monkeypatch)
         assert expected[0] == 200, path
-        first = raw(client, path, **{"accept-encoding": coding})  # asked in-process, kept
+        first = raw(client, path, **{"accept-encoding": coding})  # FastAPI's, kept
         key = path.encode()
         assert key in layer.queries, path
         second = raw(client, path, **{"accept-encoding": coding})  # the kept one
@@ -83,7 +83,7 @@ def test_a_kept_answer_follows_its_pages(client: TestClient) -> None:
 
 def test_errors_are_not_kept(client: TestClient) -> None:
     layer = layer_of(client)
-    for path in ("/search?q=", "/search?q=a&limit=0", "/articles?cursor=%zz", "/articles?limit=x"):
+    for path in ("/search?q=", "/search?q=a&limit=0", "/articles?cursor=zz", "/articles?limit=x"):
         response = client.get(path)
         assert_problem(response, 422)
         assert path.encode() not in layer.queries
@@ -120,3 +120,67 @@ def test_a_reingest_drops_kept_answers(client: TestClient, tmp_path: Path) -> No
         writer.close()
     corpus._checked = float("-inf")  # the next request looks at the store at once
     assert client.get(path).json()["total"] > 0
+
+
+def test_kept_answers_are_bounded_in_bytes(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    layer = layer_of(client)
+    path = "/search?q=" + quote("党") + "&limit=100"
+    assert client.get(path).status_code == 200
+    size = layer.queries_bytes
+    assert size > 0
+    monkeypatch.setattr(fastpath, "QUERY_BUDGET", 2 * size + 1)
+    for n in range(5):  # an ignored parameter: each is its own answer of the same size
+        assert client.get(f"{path}&n={n}").status_code == 200
+        assert layer.queries_bytes <= fastpath.QUERY_BUDGET
+    assert len(layer.queries) == 2
+    assert layer.queries_bytes == 2 * size
+    monkeypatch.setattr(fastpath, "QUERY_MAX_ANSWER", size - 1)
+    assert client.get(f"{path}&n=big").status_code == 200
+    assert f"{path}&n=big".encode() not in layer.queries  # larger than any may be
+
+
+def test_an_answer_of_a_store_replaced_meanwhile_is_not_kept(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """FastAPI answers in a worker thread; a re-ingest seen by another request
+    meanwhile drops what was kept: this answer, of the old store, must not be kept."""
+    from collections import OrderedDict
+
+    layer = layer_of(client)
+    corpus = client.app.state.corpus  # type: ignore[attr-defined]
+    real = corpus.search
+
+    def search_while_a_reingest_is_seen(*args: object, **kwargs: object) -> object:
+        layer.queries = OrderedDict()  # what _restart() does
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(corpus, "search", search_while_a_reingest_is_seen)
+    path = "/search?q=" + quote("党史")
+    assert client.get(path).status_code == 200
+    assert path.encode() not in layer.queries
+    monkeypatch.setattr(corpus, "search", real)
+    assert client.get(path).status_code == 200
+    assert path.encode() in layer.queries
+
+
+def test_a_failing_search_is_a_problem_and_not_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = Settings(data=DATA, cache_dir=tmp_path / "cache")
+    with TestClient(create_app(settings), raise_server_exceptions=False) as failing:
+        corpus = failing.app.state.corpus  # type: ignore[attr-defined]
+
+        calls: list[int] = []
+
+        def down(*args: object, **kwargs: object) -> object:
+            calls.append(1)
+            raise RuntimeError("the database went away")
+
+        monkeypatch.setattr(corpus, "search", down)
+        path = "/search?q=" + quote("党史")
+        response = failing.get(path)
+        assert_problem(response, 500)
+        assert len(calls) == 1  # asked once, not again to be kept
+        assert path.encode() not in layer_of(failing).queries

@@ -369,3 +369,20 @@ def test_a_fresh_file_signature_is_not_trusted(folder: Path, new_store: EngineFa
     store = new_store()
     ingest(folder, store, max_bytes=MAX)
     assert {state.stat for state in store.files().values()} == {None}
+
+
+def test_a_lowered_size_limit_still_refuses_a_spared_file(
+    folder: Path, new_store: EngineFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A signature spares the read, never the size limit (start-up without a store
+    would refuse the file: so does a re-ingest)."""
+    import app.store.ingest as module
+
+    monkeypatch.setattr(module, "TRUST_AFTER_NS", 0)
+    store = new_store()
+    ingest(folder, store, max_bytes=MAX)
+    seed = folder / "000_bd4049ec00aa3a8d.txt"
+    lower = seed.stat().st_size - 1
+    report = ingest(folder, store, max_bytes=lower)
+    assert "over the" in report.skipped[seed.name]
+    assert "ARTICLE_MAX_FILE_BYTES" in report.skipped[seed.name]
