@@ -214,6 +214,9 @@ class CorpusCounts:
     characters: int
     figures_by_kind: dict[str, int]
     per_month: dict[str, int]
+    # Articles per ISO day, sorted (None: a store counted before days were): a date
+    # filter's total is a sum of these, not a count over the listing index.
+    per_day: dict[str, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)

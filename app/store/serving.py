@@ -16,8 +16,10 @@ import shutil
 import tempfile
 import threading
 import time
+from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Callable
+from itertools import accumulate
 from pathlib import Path
 
 from app.config import Settings
@@ -120,6 +122,8 @@ class StoreCorpus:
         self._counts = counts
         self._skipped = skipped
         self._corpus_counts = self.store.corpus_counts()
+        per_day = self._corpus_counts.per_day
+        self._days = None if per_day is None else DayCounts(per_day)
         self._decoded: OrderedDict[str, Article] = OrderedDict()
         self._totals: OrderedDict[Filters | str, int] = OrderedDict()
         self.generation = generation
@@ -188,6 +192,8 @@ class StoreCorpus:
         page = self.store.listing(filters, limit, offset=offset, after=after)
         if filters == Filters():  # counted when the generation was loaded
             return page, self._counts[0]
+        if filters.author is None and filters.source is None and self._days is not None:
+            return page, self._days.between(filters.date_from, filters.date_to)
         return page, self._total(filters, lambda: self.store.count(filters))
 
     def search(
@@ -225,6 +231,23 @@ class StoreCorpus:
     def health(self) -> tuple[int, int]:
         """(articles served, files skipped)."""
         return self._counts
+
+
+class DayCounts:
+    """Articles per ISO day (as the last ingest counted them): a date filter's total is
+    the difference of two running sums, found by bisection (~1 µs), where a count over
+    the listing index reads every article in the range (~10 ms for 10^5)."""
+
+    def __init__(self, per_day: dict[str, int]) -> None:
+        self.days = sorted(per_day)
+        self.before = list(accumulate((per_day[d] for d in self.days), initial=0))
+
+    def between(self, date_from: str | None, date_to: str | None) -> int:
+        """Articles dated from ``date_from`` to ``date_to``, both included (with no bound
+        at all: every dated article, which no filter asks for)."""
+        low = bisect_left(self.days, date_from) if date_from is not None else 0
+        high = bisect_right(self.days, date_to) if date_to is not None else len(self.days)
+        return max(0, self.before[high] - self.before[low])
 
 
 def _decode(stored: StoredArticle) -> Article:

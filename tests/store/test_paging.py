@@ -9,7 +9,7 @@ from functools import partial
 from typing import TypeVar
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from app.search import SearchIndex
@@ -146,3 +146,34 @@ def test_keyset_search_equals_the_scan_page_by_page(
         pages = keyset_walk(partial(store.hits, query, limit))
         assert pages == offset_pages(expected, limit), query
         assert store.hit_count(query) == len(expected)
+
+
+# The summaries stored in each shared store (by its id()), filled on first use.
+_FILLED: dict[int, list[Summary]] = {}
+DAYS = ["2019-12-31", "2020-01-01", "2021-06-04", "2021-06-05", "2021-12-31", "2022-02-28"]
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    date_from=st.none() | st.sampled_from(DAYS),
+    date_to=st.none() | st.sampled_from(DAYS),
+)
+def test_a_date_filters_total_from_the_day_counts_is_the_count(
+    new_store: EngineFactory, date_from: str | None, date_to: str | None
+) -> None:
+    """The server sums the per-day counts the ingest stored for a date-only filter:
+    the same number the store counts, and the oracle's."""
+    from app.store.serving import DayCounts
+
+    assume(date_from is not None or date_to is not None)  # no bound: not a date filter
+    store = new_store(shared=True)  # one store for every example of this test
+    if id(store) not in _FILLED:
+        _FILLED[id(store)] = fill_listing(store, 60, seed=7)
+    summaries = _FILLED[id(store)]
+    per_day = store.corpus_counts().per_day
+    assert per_day is not None  # the ingest stored them
+    filters = Filters(date_from=date_from, date_to=date_to)
+    total = DayCounts(per_day).between(date_from, date_to)
+    assert total == store.count(filters) == len(matching(summaries, filters))
