@@ -413,7 +413,9 @@ class PostgresStore(Engine):
     def finish(self, changed: bool) -> None:
         db = self._w()
         with db.transaction():
-            stored = db.execute("SELECT 1 FROM meta WHERE key = 'counts'").fetchone()
+            row = db.execute("SELECT value FROM meta WHERE key = 'counts'").fetchone()
+            # Stored, per-day counts included (older stores lack them).
+            stored = row is not None and counts_of(row[0]).per_day is not None
             rows = db.execute(
                 'SELECT aid, file, base_id, id FROM articles ORDER BY file COLLATE "C"'
             ).fetchall()

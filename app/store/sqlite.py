@@ -568,8 +568,8 @@ class SQLiteStore(Engine):
         db.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     def corpus_counts_stored(self) -> bool:
-        row = self._db().execute("SELECT 1 FROM meta WHERE key = 'counts'").fetchone()
-        return row is not None
+        """Whether the counts are stored, per-day counts included (older stores lack them)."""
+        return self.corpus_counts().per_day is not None
 
 
 def _free_id(db: sqlite3.Connection, base: str, file: str) -> str:

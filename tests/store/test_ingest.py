@@ -386,3 +386,26 @@ def test_a_lowered_size_limit_still_refuses_a_spared_file(
     report = ingest(folder, store, max_bytes=lower)
     assert "over the" in report.skipped[seed.name]
     assert "ARTICLE_MAX_FILE_BYTES" in report.skipped[seed.name]
+
+
+def test_an_unchanged_reingest_adds_the_day_counts_an_older_store_lacks(
+    folder: Path, tmp_path: Path
+) -> None:
+    import dataclasses
+    import sqlite3
+
+    from app.store import open_store
+    from app.store.rows import counts_json
+
+    path = tmp_path / "older.db"
+    store = open_store(str(path))
+    ingest(folder, store, max_bytes=MAX)
+    counts = store.corpus_counts()
+    assert counts.per_day
+    older = dataclasses.replace(counts, per_day=None)  # as a store of yesterday holds them
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET value = ? WHERE key = 'counts'", (counts_json(older),))
+    assert store.corpus_counts().per_day is None
+    ingest(folder, store, max_bytes=MAX)
+    assert store.corpus_counts() == counts
+    store.close()
