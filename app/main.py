@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import logging
+import shutil
 import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
@@ -17,7 +21,7 @@ from app.api.openapi import finish_document
 from app.api.routes import router
 from app.config import Settings
 from app.server import GuardedProtocol, limits_of
-from app.store import open_store
+from app.store import open_store, serving
 from app.store.serving import StoreCorpus, prepare
 
 log = logging.getLogger("app")
@@ -110,6 +114,7 @@ def create_app(settings: Settings | None = None) -> ArticleAPI:
         },
     )
     app = ArticleAPI(
+        lifespan=_removing(serving.temporary_folder(target)),
         title="Article API",
         version="0.1.0",
         description=DESCRIPTION,
@@ -141,6 +146,19 @@ def create_app(settings: Settings | None = None) -> ArticleAPI:
     app.http_layer = layer
     app.front = AccessLogMiddleware(layer, precomputed=layer) if settings.access_log else layer
     return app
+
+
+def _removing(folder: Path | None) -> Callable[[Any], AbstractAsyncContextManager[None]]:
+    """A lifespan that removes ``folder`` (a store in a temporary folder) at shutdown:
+    a server stopped by SIGTERM never runs atexit (uvicorn raises the signal again)."""
+
+    @asynccontextmanager
+    async def lifespan(_: Any) -> AsyncIterator[None]:
+        yield
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    return lifespan
 
 
 def __getattr__(name: str) -> Any:

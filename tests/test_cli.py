@@ -157,3 +157,40 @@ def test_progress_is_a_bar_on_a_terminal() -> None:
     assert out.getvalue().startswith("\r[" + "#" * 15 + "." * 15 + "] 2/4 files")
     assert "\r[" + "#" * 30 + "] 4/4 files" in out.getvalue()
     assert out.getvalue().endswith("\n")
+
+
+def test_a_server_stopped_by_sigterm_removes_its_temporary_store(tmp_path: Path) -> None:
+    """With no cache folder the store is a temporary file: a SIGTERM (docker stop, a
+    supervisor) must not leave one copy of the corpus behind per start (uvicorn raises
+    the signal again after its shutdown, so atexit never runs)."""
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    command = [sys.executable, "-m", "app", "serve", "--port", str(port), "--cache-dir", ""]
+    server = subprocess.Popen(
+        command,
+        env={**os.environ, "TMPDIR": str(temp)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1).close()
+                break
+            except OSError:
+                assert server.poll() is None
+                assert time.monotonic() < deadline
+                time.sleep(0.1)
+        assert [p.name[:18] for p in temp.iterdir()] == ["article-api-store-"]
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+    assert list(temp.iterdir()) == []

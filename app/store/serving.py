@@ -54,8 +54,21 @@ def store_target(settings: Settings) -> str:
     if settings.cache_dir is not None:
         return str(default_store(settings.cache_dir, settings.data))
     folder = Path(tempfile.mkdtemp(prefix="article-api-store-"))
+    # Removed when the server stops (the app's lifespan: uvicorn ends a SIGTERM by
+    # raising it again, and atexit never runs), or at a normal exit.
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    _TEMPORARY.add(str(folder))
     return str(folder / "corpus.db")
+
+
+# The folders store_target made, removed when their server stops.
+_TEMPORARY: set[str] = set()
+
+
+def temporary_folder(target: str) -> Path | None:
+    """The temporary folder :func:`store_target` made for ``target``, if it made one."""
+    folder = str(Path(target).parent)
+    return Path(folder) if folder in _TEMPORARY else None
 
 
 def serves_store_only(settings: Settings) -> bool:
