@@ -5,7 +5,10 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import subprocess
 import tempfile
+import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -115,3 +118,16 @@ def data_is_read_only() -> Iterator[None]:
     before = data_fingerprint(DATA)
     yield
     assert data_fingerprint(DATA) == before, "the test suite changed files under data/"
+
+
+def wait_until_serving(port: int, server: subprocess.Popen[Any], seconds: float = 20) -> None:
+    """Wait until a server started by a test answers /health on ``port``."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1).close()
+            return
+        except OSError:
+            assert server.poll() is None, "the server exited"
+            assert time.monotonic() < deadline, "the server did not answer in time"
+            time.sleep(0.1)

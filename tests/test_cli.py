@@ -12,7 +12,7 @@ from pathlib import Path
 from app.models import Article
 from app.store import default_store
 from app.store.ingest import Progress
-from tests.conftest import SAMPLES, SEED
+from tests.conftest import SAMPLES, SEED, wait_until_serving
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -164,8 +164,6 @@ def test_a_server_stopped_by_sigterm_removes_its_temporary_store(tmp_path: Path)
     supervisor) must not leave one copy of the corpus behind per start (uvicorn raises
     the signal again after its shutdown, so atexit never runs)."""
     import socket
-    import time
-    import urllib.request
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -180,15 +178,7 @@ def test_a_server_stopped_by_sigterm_removes_its_temporary_store(tmp_path: Path)
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1).close()
-                break
-            except OSError:
-                assert server.poll() is None
-                assert time.monotonic() < deadline
-                time.sleep(0.1)
+        wait_until_serving(port, server)
         assert [p.name[:18] for p in temp.iterdir()] == ["article-api-store-"]
     finally:
         server.terminate()

@@ -9,7 +9,6 @@ import logging
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -23,7 +22,7 @@ from app.api.accesslog import AccessLogMiddleware
 from app.config import Settings
 from app.logs import JsonFormatter, logging_config
 from app.main import ArticleAPI, create_app
-from tests.conftest import DATA
+from tests.conftest import DATA, wait_until_serving
 
 
 class Captured:
@@ -189,15 +188,7 @@ def serve_and_get(flags: list[str], paths: list[str]) -> list[dict[str, Any]]:
     command += ["--data", str(DATA), "--cache-dir", "", *flags]
     server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1).close()
-                break
-            except (urllib.error.URLError, OSError):
-                assert server.poll() is None, "the server exited"
-                assert time.monotonic() < deadline, "the server did not answer in time"
-                time.sleep(0.1)
+        wait_until_serving(port, server)
         for path in paths:
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5).close()

@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from app.search import Hit
 
@@ -184,6 +184,44 @@ class Slice(Generic[Item, Key]):
 
     items: list[Item]
     after: Key | None
+
+
+def summary_slice(rows: list[Any], limit: int) -> Slice[Summary, str]:
+    """A listing page from rows (id, summary JSON, sort key), read one past the page:
+    the extra row only tells that another page follows."""
+    from app.store.rows import summary_of
+
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return Slice([summary_of(i, s) for i, s, _ in rows], rows[-1][2] if more else None)
+
+
+def hit_slice(rows: list[Any], limit: int, query: str) -> Slice[Hit, int]:
+    """A search page from rows (row id, article id, section, paragraph, text), read one
+    past the page: the extra row only tells that another page follows."""
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return Slice(
+        [make_hit(a, s, i, t, query) for _, a, s, i, t in rows],
+        int(rows[-1][0]) if more else None,
+    )
+
+
+def free_id(taken: Callable[[str], bool], base: str, file: str) -> str:
+    """The id ``file`` takes when stored: ``base`` when not ``taken``, else its
+    qualified id (``finish()`` settles which file of a group keeps ``base``; see
+    :func:`app.loader.unique_ids`), numbered only in a contrived folder."""
+    from app.loader import qualified_id
+
+    candidate = new_id = base
+    n = 1
+    while taken(new_id):
+        if candidate == base:
+            candidate = new_id = qualified_id(base, file)
+            continue
+        n += 1
+        new_id = f"{candidate}-{n}"
+    return new_id
 
 
 def is_sort_key(text: str) -> bool:

@@ -22,7 +22,7 @@ from typing import Any
 from psycopg import Connection, IsolationLevel, errors
 from psycopg_pool import ConnectionPool
 
-from app.loader import qualified_id, unique_ids
+from app.loader import unique_ids
 from app.search import Hit
 from app.store.base import (
     RENAMED_SQL,
@@ -40,11 +40,13 @@ from app.store.base import (
     Summary,
     count_query,
     day_okeys,
+    free_id,
     gram_counts,
-    make_hit,
+    hit_slice,
     pick_okey,
     sort_key,
     spread_okeys,
+    summary_slice,
     where_clause,
 )
 from app.store.rows import (
@@ -53,7 +55,6 @@ from app.store.rows import (
     counts_of,
     renamed_json,
     summary_json,
-    summary_of,
 )
 
 FORMAT = "2"
@@ -215,9 +216,7 @@ class PostgresStore(Engine):
                 " ORDER BY sortkey LIMIT %s OFFSET %s",
                 (*params, limit + 1, offset),  # one more: is there a next page?
             ).fetchall()
-        more = len(rows) > limit
-        rows = rows[:limit]
-        return Slice([summary_of(i, s) for i, s, _ in rows], rows[-1][2] if more else None)
+        return summary_slice(rows, limit)
 
     def count(self, filters: Filters) -> int:
         with self._pool.connection() as conn:
@@ -245,12 +244,7 @@ class PostgresStore(Engine):
                 (*params, limit + 1, offset),  # one more: is there a next page?
                 prepare=False,
             ).fetchall()
-        more = len(rows) > limit
-        rows = rows[:limit]
-        return Slice(
-            [make_hit(a, s, i, t, query) for _, a, s, i, t in rows],
-            int(rows[-1][0]) if more else None,
-        )
+        return hit_slice(rows, limit, query)
 
     def hit_count(self, query: str) -> int:
         where, params = _match(query)
@@ -480,17 +474,11 @@ def _count_grams(db: Connection[Any], delta: Counter[str]) -> None:
 
 
 def _free_id(db: Connection[Any], base: str, file: str) -> str:
-    """The id ``file`` takes now: ``base`` when free, else its qualified id (finish()
-    settles which file of a group keeps ``base``; see :func:`app.loader.unique_ids`)."""
-    candidate = new_id = base
-    n = 1
-    while db.execute("SELECT 1 FROM articles WHERE id = %s", (new_id,)).fetchone():
-        if candidate == base:
-            candidate = new_id = qualified_id(base, file)
-            continue
-        n += 1
-        new_id = f"{candidate}-{n}"
-    return new_id
+    return free_id(
+        lambda i: db.execute("SELECT 1 FROM articles WHERE id = %s", (i,)).fetchone() is not None,
+        base,
+        file,
+    )
 
 
 def _safe(url: str) -> str:

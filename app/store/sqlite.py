@@ -22,7 +22,7 @@ import threading
 from collections import Counter
 from pathlib import Path
 
-from app.loader import qualified_id, unique_ids
+from app.loader import unique_ids
 from app.search import Hit
 from app.store.base import (
     RENAMED_SQL,
@@ -40,14 +40,16 @@ from app.store.base import (
     Summary,
     count_query,
     day_okeys,
+    free_id,
     gram_counts,
     gram_inexact,
     gram_term,
     gram_tokens,
-    make_hit,
+    hit_slice,
     pick_okey,
     sort_key,
     spread_okeys,
+    summary_slice,
     where_clause,
 )
 from app.store.rows import (
@@ -56,7 +58,6 @@ from app.store.rows import (
     counts_of,
     renamed_json,
     summary_json,
-    summary_of,
 )
 
 log = logging.getLogger("app.store")
@@ -257,9 +258,7 @@ class SQLiteStore(Engine):
             f"SELECT id, summary, sortkey FROM articles{where} ORDER BY sortkey LIMIT ? OFFSET ?",
             (*params, limit + 1, offset),  # one more: is there a next page?
         ).fetchall()
-        more = len(rows) > limit
-        rows = rows[:limit]
-        return Slice([summary_of(i, s) for i, s, _ in rows], rows[-1][2] if more else None)
+        return summary_slice(rows, limit)
 
     @staticmethod
     def _common_author(db: sqlite3.Connection, author: str) -> bool:
@@ -306,12 +305,7 @@ class SQLiteStore(Engine):
             )
             .fetchall()
         )
-        more = len(rows) > limit
-        rows = rows[:limit]
-        return Slice(
-            [make_hit(a, s, i, t, query) for _, a, s, i, t in rows],
-            int(rows[-1][0]) if more else None,
-        )
+        return hit_slice(rows, limit, query)
 
     def hit_count(self, query: str) -> int:
         table, where, params = self._match(query)
@@ -573,14 +567,8 @@ class SQLiteStore(Engine):
 
 
 def _free_id(db: sqlite3.Connection, base: str, file: str) -> str:
-    """The id ``file`` takes now: ``base`` when free, else its qualified id (finish()
-    settles which file of a group keeps ``base``; see :func:`app.loader.unique_ids`)."""
-    candidate = new_id = base
-    n = 1
-    while db.execute("SELECT 1 FROM articles WHERE id = ?", (new_id,)).fetchone():
-        if candidate == base:
-            candidate = new_id = qualified_id(base, file)
-            continue
-        n += 1
-        new_id = f"{candidate}-{n}"
-    return new_id
+    return free_id(
+        lambda i: db.execute("SELECT 1 FROM articles WHERE id = ?", (i,)).fetchone() is not None,
+        base,
+        file,
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
+from app.search import SearchIndex
 from app.store import Engine
 from app.store.base import FileState, Parsed, Summary, gram_tokens
 
@@ -45,3 +46,16 @@ def listing_order(ids: list[tuple[str, str | None]]) -> list[str]:
     dated.sort(key=lambda i: i[1] or "", reverse=True)
     undated = sorted((i for i in ids if not i[1]), key=lambda i: i[0])
     return [i for i, _ in (*dated, *undated)]
+
+
+def fill_and_scan(store: Engine, corpus: list[tuple[str | None, list[str]]]) -> SearchIndex:
+    """Store the corpus (see :func:`fill`) and return the linear scan over the same
+    paragraphs in listing order: the oracle of indexed search."""
+    order = listing_order(fill(store, corpus))
+    paragraphs = dict(enumerate(corpus))
+    scan = SearchIndex(
+        (article_id, None if i == 0 else 1, i + 1, text)
+        for article_id in order
+        for i, text in enumerate(paragraphs[int(article_id[1:])][1])
+    )
+    return scan

@@ -12,11 +12,10 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from app.search import SearchIndex
 from app.store import Engine, Filters, sqlite
 from app.store.base import FileState, Parsed, Slice, Summary, sort_key
 from tests.store.conftest import EngineFactory
-from tests.store.corpora import articles, fill, listing_order, queries
+from tests.store.corpora import articles, fill_and_scan, queries
 
 Item = TypeVar("Item")
 Key = TypeVar("Key")
@@ -132,13 +131,7 @@ def test_keyset_search_equals_the_scan_page_by_page(
     limit: int,
 ) -> None:
     store = new_store(shared=True)  # one per test and engine, refilled by each example
-    order = listing_order(fill(store, corpus))
-    paragraphs = dict(enumerate(corpus))
-    scan = SearchIndex(
-        (article_id, None if i == 0 else 1, i + 1, text)
-        for article_id in order
-        for i, text in enumerate(paragraphs[int(article_id[1:])][1])
-    )
+    scan = fill_and_scan(store, corpus)
     for query in [*query_list, *(t[:2] for _, ts in corpus for t in ts)]:
         if not query:
             continue

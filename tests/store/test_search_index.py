@@ -8,11 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.search import SearchIndex
 from app.store import Filters, base
 from app.store.base import FileState, Parsed, Summary
 from tests.store.conftest import EngineFactory
-from tests.store.corpora import articles, fill, listing_order, queries
+from tests.store.corpora import articles, fill_and_scan, listing_order, queries
 
 
 @settings(
@@ -23,13 +22,7 @@ def test_indexed_search_equals_the_scan(
     new_store: EngineFactory, corpus: list[tuple[str | None, list[str]]], query_list: list[str]
 ) -> None:
     store = new_store(shared=True)  # one per test and engine, refilled by each example
-    order = listing_order(fill(store, corpus))
-    paragraphs = dict(enumerate(corpus))
-    scan = SearchIndex(
-        (article_id, None if i == 0 else 1, i + 1, text)
-        for article_id in order
-        for i, text in enumerate(paragraphs[int(article_id[1:])][1])
-    )
+    scan = fill_and_scan(store, corpus)
     for query in [*query_list, *(t[:2] for _, ts in corpus for t in ts), corpus[0][1][0][-3:]]:
         if not query:
             continue
