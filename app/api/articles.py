@@ -30,6 +30,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 # underscores or leading zeros (Python's int() would read `+1`, ` 1` and `1_0`).
 CANONICAL_INT = re.compile(r"-?(?:0|[1-9][0-9]*)")
 
+# An id is a CMS id, a file's stem (up to 255 bytes, each undecodable byte shown as
+# four characters) or ``<id>~<stem>``: every one the store can hold is reachable.
+MAX_ID_LENGTH = 2048
+
 
 def _canonical_int(value: object) -> object:
     if isinstance(value, str) and not CANONICAL_INT.fullmatch(value):
@@ -75,7 +79,7 @@ def find_by_id(
             description="The article id (`Article.id`: the CMS id, the file's stem, or"
             " `<id>~<stem>` for a file whose id an earlier file carries).",
             examples=["4980"],
-            max_length=128,
+            max_length=MAX_ID_LENGTH,
         ),
     ],
 ) -> Article:

@@ -34,6 +34,7 @@ from urllib.parse import urlsplit
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api import docs, errors
+from app.api.articles import MAX_ID_LENGTH
 from app.api.http import (
     PREFLIGHT,
     Headers,
@@ -53,9 +54,9 @@ log = logging.getLogger("app.api.fastpath")
 # the codings asked for: ~10 MB at most), most recently used first.
 STORED_RECENT = 256
 # A resource of one article, as the article routes serve it (app/api/articles.py):
-# group 1 the id (at most 128 characters, one path segment), group 2 the part.
+# group 1 the id (at most MAX_ID_LENGTH characters, one path segment), group 2 the part.
 ARTICLE_RESOURCE = re.compile(
-    r"^/articles/([^/]{1,128})(|/sections|/sections/[1-9][0-9]{0,5}|/stats)$"
+    rf"^/articles/([^/]{{1,{MAX_ID_LENGTH}}})(|/sections|/sections/[1-9][0-9]{{0,5}}|/stats)$"
 )
 JSON_HEADERS: Headers = [(b"content-type", b"application/json")]
 # Corpus answers that are a function of the query string and the store's generation

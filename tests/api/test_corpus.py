@@ -6,9 +6,10 @@ two engines' answers are compared byte for byte."""
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, quote, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
@@ -18,6 +19,7 @@ from app.config import Settings
 from app.main import create_app
 from tests.api.helpers import assert_problem
 from tests.api.test_http import COMPARED, raw
+from tests.conftest import DATA
 from tests.pgserver import PostgresServer
 
 COUNT = 25
@@ -390,3 +392,19 @@ def test_a_request_compresses_only_into_its_coding(
     response = corpus_client.get("/articles?limit=50&fresh=1", headers={"accept-encoding": "gzip"})
     assert response.headers["content-encoding"] == "gzip"
     assert made == ["gzip"]
+
+
+def test_a_long_qualified_id_is_reachable(tmp_path: Path) -> None:
+    """``<id>~<stem>`` of a long file name (up to 255 bytes) is served like any id."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    seed = DATA / "000_bd4049ec00aa3a8d.txt"
+    shutil.copy(seed, folder / "a.txt")
+    long_stem = "x" * 240  # a name of 244 bytes: its qualified id has 245 characters
+    shutil.copy(seed, folder / f"{long_stem}.txt")
+    with TestClient(create_app(Settings(data=folder, cache_dir=tmp_path / "c"))) as client:
+        article_id = f"4980~{long_stem}"
+        for path in (f"/articles/{quote(article_id)}", f"/articles/{quote(article_id)}/stats"):
+            response = client.get(path)
+            assert response.status_code == 200, path
+        assert client.get(f"/articles/{quote(article_id)}").json()["id"] == article_id
