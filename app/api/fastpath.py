@@ -219,27 +219,16 @@ class HttpLayer:
         representation = self.recent.get(path)
         if representation is not None:
             self.recent.move_to_end(path)
-            if all(c in representation.variants for c in wanted):
+            codings = missing_codings(representation, wanted)
+            if codings is None:
                 return representation
             body = representation.variants["identity"].body
         else:
             found = stored_body(self.api.state.articles, path)
             if found is None:
                 return None
-            body = found
-        codings = (
-            tuple(c for c in (*representation.variants, *wanted) if c != "identity")
-            if representation
-            else wanted
-        )
-        representation = represent(
-            body,
-            JSON_HEADERS,
-            path=path,
-            max_age=self.max_age,
-            last_modified=self.last_modified,
-            codings=codings,
-        )
+            body, codings = found, wanted
+        representation = self.represent_now(body, JSON_HEADERS, path, codings)
         self.recent[path] = representation
         if len(self.recent) > STORED_RECENT:
             self.recent.popitem(last=False)
@@ -264,20 +253,25 @@ class HttpLayer:
             return None
         self.queries.move_to_end(key)
         body, headers, representation = found
-        wanted = negotiated(scope["headers"])
-        if all(c in representation.variants for c in wanted):
+        codings = missing_codings(representation, negotiated(scope["headers"]))
+        if codings is None:
             return representation
-        codings = tuple({*representation.variants, *wanted} - {"identity"})
-        more = represent(
+        more = self.represent_now(body, headers, scope["path"], codings)
+        self.keep(key, body, headers, more, self.queries)
+        return more
+
+    def represent_now(
+        self, body: bytes, headers: Headers, path: str, codings: tuple[str, ...]
+    ) -> Representation:
+        """A 200 made into an answer now (dated by this layer's Last-Modified)."""
+        return represent(
             body,
             headers,
-            path=scope["path"],
+            path=path,
             max_age=self.max_age,
             last_modified=self.last_modified,
             codings=codings,
         )
-        self.keep(key, body, headers, more, self.queries)
-        return more
 
     def keep(
         self,
@@ -541,13 +535,11 @@ class _Finisher:
             self.chunks.append(message.get("body", b""))
             if not more:
                 body = b"".join(self.chunks)
-                representation = represent(
+                representation = self.layer.represent_now(
                     body,
                     self.headers,
-                    path=self.scope["path"],
-                    max_age=self.layer.max_age,
-                    last_modified=self.layer.last_modified,
-                    codings=negotiated(self.scope["headers"]),  # not every coding
+                    self.scope["path"],
+                    negotiated(self.scope["headers"]),  # not every coding
                 )
                 key = self.layer.query_key(self.scope)
                 if key is not None and self.queries is not None:
@@ -580,6 +572,16 @@ class _Finisher:
 
 # Headers of an error response that a problem body keeps (they describe the error).
 KEPT_ON_ERRORS = frozenset({b"content-range", b"allow", b"retry-after", b"www-authenticate"})
+
+
+def missing_codings(
+    representation: Representation, wanted: tuple[str, ...]
+) -> tuple[str, ...] | None:
+    """None when the kept answer has every coding ``wanted``; else the codings to make
+    it again with (those it has and those wanted: each made only once asked for)."""
+    if all(c in representation.variants for c in wanted):
+        return None
+    return tuple(c for c in (*representation.variants, *wanted) if c != "identity")
 
 
 def _size(representation: Representation) -> int:
