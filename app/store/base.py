@@ -24,12 +24,16 @@ from app.search import Hit
 # One- and two-character queries are answered from an index of each paragraph's
 # distinct characters and character pairs, written as space-separated tokens for
 # SQLite's ``ascii`` tokenizer. That tokenizer splits at ASCII characters other than
-# letters and digits, so those are moved into a private-use block first (and a query
-# holding an ASCII character, whose letters it also folds, or a character of that
-# block, is checked against the text).
-_GRAM_MAP = {c: 0xE100 + c for c in range(128) if not chr(c).isalnum()}
+# letters and digits, so those are moved into a private-use block first; it folds
+# ASCII letters to lower case, so the tokens are folded already (a token is the term
+# the index holds: the index's own per-term counts are the gram totals). A query
+# holding an ASCII character other than a digit, or a character of that block, is
+# checked against the text.
+_GRAM_MAP = {c: 0xE100 + c for c in range(128) if not chr(c).isalnum()} | {
+    c: c + 32 for c in range(ord("A"), ord("Z") + 1)
+}
 _GRAM_BLOCK = range(0xE100, 0xE180)
-# A character the gram tokens map (a paragraph without one has its grams as tokens).
+# A character the gram tokens map or fold (a paragraph without one has its grams as tokens).
 _MAPPED = re.compile("[" + re.escape("".join(map(chr, _GRAM_MAP))) + "]")
 # A publication date as the parser gives it.
 ISO_DATE = re.compile(r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")  # \Z: no trailing newline
@@ -333,8 +337,10 @@ def gram_term(query: str) -> str:
 
 
 def gram_inexact(query: str) -> bool:
-    """Whether a gram match must be checked against the text (see _GRAM_MAP)."""
-    return any(c.isascii() or ord(c) in _GRAM_BLOCK for c in query)
+    """Whether a gram match must be checked against the text (see _GRAM_MAP): its
+    token also stands for other text (folded letters, mapped punctuation, or the
+    private-use characters they are mapped to)."""
+    return any((c.isascii() and not "0" <= c <= "9") or ord(c) in _GRAM_BLOCK for c in query)
 
 
 def highlights(text: str, query: str) -> tuple[tuple[int, int], ...]:
@@ -457,8 +463,19 @@ class Writer(ABC):
     def put(self, items: list[tuple[str, FileState, Parsed | str]]) -> None:
         """Store each file's article (or its skip reason), replacing what the file had.
 
-        One transaction: readers see each article whole, before or after.
+        Readers see each article whole, before or after: whole calls are committed
+        at once (see ``flush``).
         """
+
+    @abstractmethod
+    def flush(self) -> None:
+        """Commit what ``put`` has written and not yet committed (an engine may keep
+        one transaction open across several ``put`` calls; every other change, and
+        ``finish``, commits it first)."""
+
+    @abstractmethod
+    def discard(self) -> None:
+        """Roll back what ``put`` has written and not yet committed (a failed run)."""
 
     @abstractmethod
     def restat(self, items: list[tuple[str, str | None]]) -> None:

@@ -389,6 +389,12 @@ class PostgresStore(Engine):
             delta.subtract(gram_counts(text for (text,) in texts))
             db.execute("DELETE FROM authors WHERE aid = %s", (aid,))
 
+    def flush(self) -> None:
+        """Nothing is left open: every put() is committed as it returns."""
+
+    def discard(self) -> None:
+        """Nothing is left open: a failed put() rolls itself back."""
+
     def restat(self, items: list[tuple[str, str | None]]) -> None:
         db = self._w()
         with db.transaction(), db.cursor() as cur:

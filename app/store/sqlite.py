@@ -20,6 +20,7 @@ import logging
 import sqlite3
 import threading
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 from app.loader import unique_ids
@@ -41,7 +42,6 @@ from app.store.base import (
     count_query,
     day_okeys,
     free_id,
-    gram_counts,
     gram_inexact,
     gram_term,
     gram_tokens,
@@ -72,6 +72,19 @@ FTS_HASHSIZE = 64 << 20
 # measured); one with fewer, by collecting his articles and sorting them (~1 µs each).
 # At 100,000 articles either costs at most ~1-2 ms a page, wherever it starts.
 AUTHOR_WALK = 1000
+# Characters of paragraph text and gram tokens ingest keeps to index at once (about
+# twice as many bytes): its writes are committed, and both indexes written, once that
+# many have gathered. FTS5 writes a new segment for every batch of rows it is given
+# out of row id order, and each segment repeats every distinct term it holds: batches
+# of ~3,000 articles instead of 512 took the writer's index work from 1.8 to 1.1 ms
+# an article (measured at 10,000; ``scripts/bench_store.py``).
+TXN_CHARS = 16_000_000
+# A run that writes more articles than this, or than the store's articles divided by
+# REBUILD_SHARE, stops counting each article's grams (~0.8 ms an article: the
+# writer's largest cost) and recounts them all from the index at the end (fts5vocab:
+# ~0.08 ms an article of the store).
+REBUILD_MIN = 2000
+REBUILD_SHARE = 10
 # Writers wait this long for another writer's transaction before failing.
 BUSY_TIMEOUT_MS = 30_000
 
@@ -126,9 +139,16 @@ class SQLiteStore(Engine):
         self._local = threading.local()
         self._lock = threading.Lock()
         self._all: list[sqlite3.Connection] = []
-        # (row id, text, gram tokens or None) to index at commit.
+        # (row id, text, gram tokens or None) to index at commit, and their characters.
         self._pending: list[tuple[int, str, str | None]] = []
-        self._grams: Counter[str] = Counter()  # paragraphs per gram, added and taken
+        self._pending_chars = 0
+        self._open = False  # a transaction of put() calls is open
+        self._grams: Counter[str] = Counter()  # paragraphs per gram token, added and taken
+        # Whether this run counts each article's grams (see REBUILD_MIN), and how many
+        # articles it has written (None: not started).
+        self._counting = True
+        self._written: int | None = None
+        self._limit = REBUILD_MIN
         if readonly:
             if not path.is_file():
                 raise StoreError(f"store {path} does not exist: build it with article-api ingest")
@@ -310,13 +330,37 @@ class SQLiteStore(Engine):
     def hit_count(self, query: str) -> int:
         table, where, params = self._match(query)
         db = self._db()
-        if len(query) <= 2:  # kept by ingest: no count over the matches
-            row = db.execute("SELECT n FROM grams WHERE gram = ?", (query,)).fetchone()
+        if len(query) <= 2 and not gram_inexact(query):
+            # The number of paragraphs whose tokens hold the query's: kept in ``grams``
+            # (no count over the matches), or, while an ingest has left it to be
+            # recounted, read from the index's own count.
+            db.execute("BEGIN")
+            try:
+                if db.execute("SELECT 1 FROM meta WHERE key = 'grams_stale'").fetchone():
+                    self._vocab(db)
+                    sql = "SELECT doc FROM temp.grams_vocab WHERE term = ?"
+                else:
+                    sql = "SELECT n FROM grams WHERE gram = ?"
+                row = db.execute(sql, (gram_term(query)[1:-1],)).fetchone()
+            finally:
+                db.execute("COMMIT")
             return int(row[0]) if row else 0
-        # A phrase of trigrams is exact (no check against the text): a count over the
-        # posting list, linear in the matches (StoreCorpus keeps it per generation).
-        (total,) = db.execute(f"SELECT count(*) FROM {table} f WHERE {where}", params).fetchone()
+        # A phrase of trigrams is exact; a gram that stands for other text too is
+        # checked: a count over the matches, linear in them (StoreCorpus keeps it per
+        # generation).
+        join = " JOIN paras p ON p.pid = f.rowid" if "p.text" in where else ""
+        (total,) = db.execute(
+            f"SELECT count(*) FROM {table} f{join} WHERE {where}", params
+        ).fetchone()
         return int(total)
+
+    @staticmethod
+    def _vocab(db: sqlite3.Connection) -> None:
+        """This connection's view of the gram index's terms and paragraph counts."""
+        db.execute(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.grams_vocab"
+            " USING fts5vocab(main, 'paras_grams', 'row')"
+        )
 
     def corpus_counts(self) -> CorpusCounts:
         row = self._db().execute("SELECT value FROM meta WHERE key = 'counts'").fetchone()
@@ -342,8 +386,11 @@ class SQLiteStore(Engine):
 
     def put(self, items: list[tuple[str, FileState, Parsed | str]]) -> None:
         db = self._db()
-        db.execute("BEGIN IMMEDIATE")
+        if not self._open:
+            db.execute("BEGIN IMMEDIATE")
+            self._open = True
         try:
+            self._count_or_not(db, len(items))
             for name, state, result in items:
                 self._drop(db, name)
                 reason = result if isinstance(result, str) else None
@@ -353,21 +400,60 @@ class SQLiteStore(Engine):
                 )
                 if not isinstance(result, str):
                     self._insert(db, name, result)
-            self._index(db, self._pending)
+            if self._pending_chars >= TXN_CHARS:
+                self.flush()
+        except BaseException:
+            self.discard()
+            raise
+
+    def flush(self) -> None:
+        if not self._open:
+            return
+        db = self._db()
+        try:
+            self._index_pending(db)
             self._count_grams(db)
             db.execute("COMMIT")
+            self._open = False
         except BaseException:
-            db.execute("ROLLBACK")
+            self.discard()
             raise
-        finally:
-            self._pending = []
+
+    def discard(self) -> None:
+        self._pending = []
+        self._pending_chars = 0
+        self._grams = Counter()
+        if self._open:
+            self._open = False
+            self._db().execute("ROLLBACK")
+
+    def _count_or_not(self, db: sqlite3.Connection, n: int) -> None:
+        """Count this run's grams article by article, or stop (see REBUILD_MIN): the
+        store is marked, in the same transaction, for a recount at ``finish``."""
+        if self._written is None:
+            row = db.execute("SELECT value FROM meta WHERE key = 'counts'").fetchone()
+            stored = counts_of(row[0]).articles if row is not None else 0
+            self._limit = max(REBUILD_MIN, stored // REBUILD_SHARE)
+            self._written = 0
+        self._written += n
+        if self._counting and self._written > self._limit:
+            self._counting = False
             self._grams = Counter()
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('grams_stale', '1')")
 
     def _count_grams(self, db: sqlite3.Connection) -> None:
         db.executemany(
             "INSERT INTO grams VALUES (?, ?) ON CONFLICT (gram) DO UPDATE SET n = n + excluded.n",
-            ((g, n) for g, n in self._grams.items() if n),
+            ((g, n) for g, n in self._grams.items() if g and n),
         )
+        self._grams = Counter()
+
+    def _recount_grams(self, db: sqlite3.Connection) -> None:
+        """Every gram total from the index's own per-term counts (see REBUILD_MIN)."""
+        self._vocab(db)
+        db.execute("DELETE FROM grams")
+        db.execute("INSERT INTO grams SELECT term, doc FROM temp.grams_vocab")
+        db.execute("DELETE FROM meta WHERE key = 'grams_stale'")
 
     def _insert(self, db: sqlite3.Connection, name: str, parsed: Parsed) -> None:
         article_id = _free_id(db, parsed.base_id, name)
@@ -394,11 +480,12 @@ class SQLiteStore(Engine):
             (base + n, aid, sec, idx, text) for n, (sec, idx, text) in enumerate(parsed.paragraphs)
         ]
         db.executemany("INSERT INTO paras VALUES (?, ?, ?, ?, ?)", rows)
-        self._grams.update(parsed.gram_list())
-        tokens = parsed.tokens or (None,) * len(rows)
-        self._pending.extend(
-            (pid, text, grams) for (pid, _, _, _, text), grams in zip(rows, tokens, strict=True)
-        )
+        tokens = parsed.tokens or tuple(gram_tokens(text) for *_, text in rows)
+        if self._counting:
+            self._grams.update(_split_tokens(tokens))
+        for (pid, _, _, _, text), grams in zip(rows, tokens, strict=True):
+            self._pending.append((pid, text, grams))
+            self._pending_chars += len(text) + len(grams)
 
     def _okey(self, db: sqlite3.Connection, date: str | None, key: str) -> int:
         """A free okey for a new article of ``date`` with sort key ``key``."""
@@ -430,6 +517,7 @@ class SQLiteStore(Engine):
             self._move(db, aid, -aid, okey)
 
     def _move(self, db: sqlite3.Connection, aid: int, old: int, new: int) -> None:
+        self._index_pending(db)  # the rows to move may be among them
         paras = self._paras(db, old)
         self._unindex(db, paras)
         shift = (new - old) << SEQ_BITS
@@ -445,6 +533,14 @@ class SQLiteStore(Engine):
             "SELECT pid, text FROM paras WHERE pid >= ? AND pid < ?",
             (okey << SEQ_BITS, (okey + 1) << SEQ_BITS),
         ).fetchall()
+
+    def _index_pending(self, db: sqlite3.Connection) -> None:
+        """Index the rows written since the last time (before reading the index's rows:
+        a contentless index cannot forget a row it was never given)."""
+        if self._pending:
+            self._index(db, self._pending)
+            self._pending = []
+            self._pending_chars = 0
 
     def _index(self, db: sqlite3.Connection, paras: list[tuple[int, str, str | None]]) -> None:
         # FTS5 starts a new segment whenever a row id is lower than the last one it
@@ -477,9 +573,11 @@ class SQLiteStore(Engine):
         if row is None:
             return
         aid, okey = row
+        self._index_pending(db)
         paras = self._paras(db, okey)
         self._unindex(db, paras)
-        self._grams.subtract(gram_counts(text for _, text in paras))
+        if self._counting:
+            self._grams.subtract(_split_tokens(gram_tokens(text) for _, text in paras))
         db.execute(
             "DELETE FROM paras WHERE pid >= ? AND pid < ?",
             (okey << SEQ_BITS, (okey + 1) << SEQ_BITS),
@@ -489,6 +587,7 @@ class SQLiteStore(Engine):
         db.execute("DELETE FROM articles WHERE aid = ?", (aid,))
 
     def restat(self, items: list[tuple[str, str | None]]) -> None:
+        self.flush()
         db = self._db()
         db.execute("BEGIN IMMEDIATE")
         try:
@@ -499,6 +598,7 @@ class SQLiteStore(Engine):
             raise
 
     def remove(self, names: list[str]) -> None:
+        self.flush()
         db = self._db()
         db.execute("BEGIN IMMEDIATE")
         try:
@@ -513,9 +613,14 @@ class SQLiteStore(Engine):
             self._grams = Counter()
 
     def finish(self, changed: bool) -> None:
+        self.flush()
         db = self._db()
         db.execute("BEGIN IMMEDIATE")
         try:
+            stale = db.execute("SELECT 1 FROM meta WHERE key = 'grams_stale'").fetchone()
+            if stale:  # left to be recounted by this run (or by one that failed)
+                self._recount_grams(db)
+                changed = True
             rows = db.execute(
                 "SELECT aid, file, base_id, id FROM articles ORDER BY file"
             ).fetchall()
@@ -559,11 +664,18 @@ class SQLiteStore(Engine):
         except BaseException:
             db.execute("ROLLBACK")
             raise
+        finally:  # the next run counts or not afresh
+            self._counting, self._written = True, None
         db.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     def corpus_counts_stored(self) -> bool:
         """Whether the counts are stored, per-day counts included (older stores lack them)."""
         return self.corpus_counts().per_day is not None
+
+
+def _split_tokens(tokens: Iterable[str]) -> list[str]:
+    """Paragraphs' gram tokens as one list (a Counter counts a list at C speed)."""
+    return " ".join(t for t in tokens if t).split(" ")
 
 
 def _free_id(db: sqlite3.Connection, base: str, file: str) -> str:
