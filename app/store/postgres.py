@@ -115,6 +115,33 @@ def _match(query: str) -> tuple[str, tuple[Any, ...]]:
     return "p.grams @> %s::text[] AND strpos(p.text, %s) > 0", (query_grams(query), query)
 
 
+# A search page walks the listing when the paragraphs it expects to read before its
+# last hit, ``wanted * paragraphs / matches``, are fewer than WALK_FACTOR times the
+# matches a gather would fetch and sort (a gathered match costs a few times a walked
+# row: a GIN entry, a heap fetch, the sort). The walk reads at most WALK_SLACK times
+# the rows expected (matches may cluster, and from three characters on the count is
+# an upper bound): a page not found within them is gathered.
+WALK_FACTOR = 4
+WALK_SLACK = 4
+
+
+def _rows_to_walk(conn: Connection[Any], query: str, wanted: int) -> int:
+    """How many paragraphs to walk for ``wanted`` hits; 0: gather them instead."""
+    row = conn.execute(
+        "SELECT (SELECT min(n) FROM grams WHERE gram = ANY(%s)),"
+        " (SELECT reltuples FROM pg_class WHERE oid = 'paras'::regclass)",
+        (query_grams(query),),
+    ).fetchone()
+    matches = int(row[0] or 0) if row else 0
+    paragraphs = float(row[1] or 0) if row else 0.0  # -1: never analysed
+    if matches <= 0 or paragraphs <= 0:
+        return 0
+    expected = wanted * paragraphs / matches
+    if expected >= WALK_FACTOR * matches:
+        return 0
+    return int(expected * WALK_SLACK) + 64
+
+
 def _configure(conn: Connection[Any]) -> None:
     conn.isolation_level = IsolationLevel.REPEATABLE_READ
     conn.read_only = True
@@ -227,21 +254,34 @@ class PostgresStore(Engine):
     def hits(
         self, query: str, limit: int, *, offset: int = 0, after: int | None = None
     ) -> Slice[Hit, int]:
-        where, params = _match(query)
-        if after is not None:
-            where += " AND p.pid > %s"
-            params = (*params, after)
+        start, first = (" WHERE p.pid > %s", (after,)) if after is not None else ("", ())
         with self._pool.connection() as conn:
+            # Row ids are in listing order (base.py). A common query walks the primary
+            # key in order (from ``after``), checking each paragraph's text, and stops
+            # after the page; a rare one gathers its matches from the GIN index and
+            # sorts them. The choice is made here, from the counts kept in ``grams``:
+            # the planner estimates ``grams @>`` from sampled statistics and walked for
+            # rare terms too (汛期: 44 ms p99 at 10,000 articles, SQLite 5.8 ms).
+            rows_to_walk = _rows_to_walk(conn, query, offset + limit + 1)
+            if rows_to_walk:
+                rows = conn.execute(
+                    "SELECT w.pid, a.id, w.section, w.idx, w.text FROM (SELECT p.pid, p.aid,"
+                    f" p.section, p.idx, p.text FROM paras p{start} ORDER BY p.pid LIMIT %s) w"
+                    " JOIN articles a ON a.aid = w.aid WHERE strpos(w.text, %s) > 0"
+                    " ORDER BY w.pid LIMIT %s OFFSET %s",
+                    (*first, rows_to_walk, query, limit + 1, offset),
+                    prepare=False,
+                ).fetchall()
+                if len(rows) > limit:  # the page, and there is a next: no gather needed
+                    return hit_slice(rows, limit, query)
+            where, params = _match(query)
+            start = " AND p.pid > %s" if after is not None else ""
             rows = conn.execute(
-                "SELECT p.pid, a.id, p.section, p.idx, p.text FROM paras p"
-                f" JOIN articles a ON a.aid = p.aid WHERE {where}"
-                # Row ids are in listing order (base.py): walking the primary key in
-                # order (from ``after``) stops after the page when the term is common;
-                # a rare one is collected from the GIN index and sorted. Planned per
-                # query (no prepared generic plan), since which is cheaper depends on
-                # the term.
-                " ORDER BY p.pid LIMIT %s OFFSET %s",
-                (*params, limit + 1, offset),  # one more: is there a next page?
+                "WITH m AS MATERIALIZED (SELECT p.pid, p.aid, p.section, p.idx, p.text"
+                f" FROM paras p WHERE {where}{start})"
+                " SELECT m.pid, a.id, m.section, m.idx, m.text FROM m"
+                " JOIN articles a ON a.aid = m.aid ORDER BY m.pid LIMIT %s OFFSET %s",
+                (*params, *first, limit + 1, offset),  # one more: is there a next page?
                 prepare=False,
             ).fetchall()
         return hit_slice(rows, limit, query)
