@@ -334,7 +334,9 @@ class SQLiteStore(Engine):
             # The number of paragraphs whose tokens hold the query's: kept in ``grams``
             # (no count over the matches), or, while an ingest has left it to be
             # recounted, read from the index's own count.
-            db.execute("BEGIN")
+            own = not db.in_transaction  # (a writer's own open transaction will do)
+            if own:
+                db.execute("BEGIN")
             try:
                 if db.execute("SELECT 1 FROM meta WHERE key = 'grams_stale'").fetchone():
                     self._vocab(db)
@@ -343,7 +345,8 @@ class SQLiteStore(Engine):
                     sql = "SELECT n FROM grams WHERE gram = ?"
                 row = db.execute(sql, (gram_term(query)[1:-1],)).fetchone()
             finally:
-                db.execute("COMMIT")
+                if own:
+                    db.execute("COMMIT")
             return int(row[0]) if row else 0
         # A phrase of trigrams is exact; a gram that stands for other text too is
         # checked: a count over the matches, linear in them (StoreCorpus keeps it per

@@ -123,3 +123,17 @@ def test_a_failed_put_discards_the_open_transaction(
     writer.finish(True)
     assert writer.search("党史", 0, 10)[1] == writer.hit_count("党史") == 1
     writer.close()
+
+
+def test_the_writer_counts_inside_its_own_open_transaction(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engine, "TXN_CHARS", 1 << 40)
+    writer = SQLiteStore(tmp_path / "c.db")
+    writer.put([("a0.txt", FileState("0", "p"), _article(0, "党史学习"))])
+    # Inside its own open transaction (no error: it starts none): its rows are
+    # indexed and counted when the transaction commits, so none are counted yet.
+    assert writer.hit_count("党史") == 0
+    writer.finish(True)
+    assert writer.hit_count("党史") == 1
+    writer.close()
