@@ -40,10 +40,10 @@ BATCH = 512
 TRUST_AFTER_NS = 2_000_000_000
 # Files sent to a worker at a time (amortises the IPC round trip, as in the loader).
 CHUNK = 16
-# Batches being parsed while one is written: the workers keep parsing through the
-# writer's commits (each writes both indexes: seconds at 100,000 articles). With one
-# ahead, the 2 cores were ~75% busy; ~40 MB of parsed articles a batch.
-AHEAD = 4
+# Batches being parsed while one is written. More looked better at 10,000 articles
+# (4: 22-23 s against 25-28) but was worse at 100,000, on more CPU (4: 341 s and 545
+# CPU-s, 2: 309 s; 1: 284 s and 420 CPU-s), so one it is.
+AHEAD = 1
 
 
 @dataclass(frozen=True, slots=True)
