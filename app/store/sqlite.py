@@ -76,8 +76,8 @@ AUTHOR_WALK = 1000
 # twice as many bytes): its writes are committed, and both indexes written, once that
 # many have gathered. FTS5 writes a new segment for every batch of rows it is given
 # out of row id order, and each segment repeats every distinct term it holds: batches
-# of ~3,000 articles instead of 512 took the writer's index work from 1.8 to 1.1 ms
-# an article (measured at 10,000; ``scripts/bench_store.py``).
+# of ~3,000 articles instead of 512 took the writer from 1.8 to ~1.4 ms an article
+# (8,000: 1.1 ms, but ~150 MB held; the writer alone, at 10,000 articles).
 TXN_CHARS = 16_000_000
 # A run that writes more articles than this, or than the store's articles divided by
 # REBUILD_SHARE, stops counting each article's grams (~0.8 ms an article: the
