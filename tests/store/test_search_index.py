@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 
 from app.store import Filters, base
 from app.store.base import FileState, Parsed, Summary
+from app.store.postgres import PostgresStore, _rows_to_walk
+from tests.pgserver import PostgresServer
 from tests.store.conftest import EngineFactory
 from tests.store.corpora import articles, fill_and_scan, listing_order, queries
 
@@ -67,3 +69,28 @@ def test_order_survives_a_full_day(
     assert [h.article_id for h in hits] == order
     assert total == len(order)
     assert [h.article_id for h in store.search("党史", 10, 5)[0]] == order[10:15]
+
+
+def test_postgres_plans_from_known_totals(postgres: PostgresServer) -> None:
+    """A 3+ character query whose pairs are common but which is rare itself: the pairs
+    alone suggest a walk; once hit_count has counted it, the gather. Same answer."""
+    store = PostgresStore(postgres.database())
+    try:
+        texts = ["新时代"] * 2 + ["新时期，时代"] * 88 + ["其他"] * 10
+        items: list[tuple[str, FileState, Parsed | str]] = []
+        for n, text in enumerate(texts):
+            summary = Summary(f"a{n}", "t", None, "2021-06-04", (), None, 1, 0, 0, 0)
+            parsed = Parsed(f"a{n}", f'{{"id":"a{n}"}}', summary, {}, ((None, 1, text),))
+            items.append((f"f{n:03d}.txt", FileState(str(n), "p"), parsed))
+        store.put(items)
+        store.finish(True)
+        guessed = store.hits("新时代", 20).items
+        with store._pool.connection() as conn:
+            assert _rows_to_walk(conn, "新时代", 21, None) > 0  # pairs: 90 and 90 of 100
+            assert _rows_to_walk(conn, "新时代", 21, 2) == 0  # 2 matches: gather
+        assert store.hit_count("新时代") == 2
+        assert store._known["新时代"] == 2
+        assert store.hits("新时代", 20).items == guessed
+        assert [h.article_id for h in guessed] == ["a0", "a1"]
+    finally:
+        store.close()
