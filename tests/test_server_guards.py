@@ -38,9 +38,8 @@ def test_uvicorn_callbacks_are_the_ones_inlined() -> None:
         )
 
 
-async def _idle_connection(keep_alive: int) -> tuple[Transport, list[float]]:
-    """One request answered on a guarded connection; then the times (from the answer)
-    at which the connection was seen open and the time it was closed."""
+def _connect(keep_alive: int) -> tuple[GuardedProtocol, ServerState, Transport]:
+    """A guarded connection on a stand-in transport (call within a running loop)."""
     config = Config(app=app, access_log=False, log_level="warning", timeout_keep_alive=keep_alive)
     config.load()
     state = ServerState()
@@ -48,43 +47,43 @@ async def _idle_connection(keep_alive: int) -> tuple[Transport, list[float]]:
     protocol = GuardedProtocol(config=config, server_state=state, app_state={})
     transport = Transport()
     protocol.connection_made(transport)  # type: ignore[arg-type]
+    return protocol, state, transport
+
+
+async def _answer(protocol: GuardedProtocol, state: ServerState) -> None:
     protocol.data_received(REQUEST)
     while state.tasks:
         await asyncio.gather(*state.tasks)
+
+
+async def _idle_connection(keep_alive: int) -> tuple[Transport, float]:
+    """One request answered on a guarded connection; then how long after the answer
+    the connection was closed (or the time waited, if it never was)."""
+    protocol, state, transport = _connect(keep_alive)
+    await _answer(protocol, state)
     assert transport.written > 40_000  # answered
     assert protocol.timeout_keep_alive_task is None  # no timer armed per answer
     loop = asyncio.get_running_loop()
     answered = loop.time()
-    seen: list[float] = []
     while not transport.closing and loop.time() - answered < keep_alive + 3 * SWEEP_SECONDS:
-        seen.append(loop.time() - answered)
         await asyncio.sleep(0.05)
     closed_after = loop.time() - answered
     protocol.connection_lost(None)
-    return transport, [*seen, closed_after]
+    return transport, closed_after
 
 
 def test_an_idle_keep_alive_connection_is_closed_by_the_sweep() -> None:
-    transport, times = uvloop.run(_idle_connection(keep_alive=1))
+    transport, closed_after = uvloop.run(_idle_connection(keep_alive=1))
     assert transport.closing
-    closed_after = times[-1]
     assert 1.0 <= closed_after <= 1.0 + 2 * SWEEP_SECONDS  # the deadline, kept by the sweep
     assert not GuardedProtocol.live  # nothing left for the sweep
 
 
 def test_a_new_request_clears_the_idle_deadline() -> None:
     async def run() -> Transport:
-        config = Config(app=app, access_log=False, log_level="warning", timeout_keep_alive=1)
-        config.load()
-        state = ServerState()
-        GuardedProtocol.configure(Limits(request_timeout=30.0))
-        protocol = GuardedProtocol(config=config, server_state=state, app_state={})
-        transport = Transport()
-        protocol.connection_made(transport)  # type: ignore[arg-type]
+        protocol, state, transport = _connect(keep_alive=1)
         for _ in range(4):  # a request every 0.6 s: never idle for the 1 s keep-alive
-            protocol.data_received(REQUEST)
-            while state.tasks:
-                await asyncio.gather(*state.tasks)
+            await _answer(protocol, state)
             await asyncio.sleep(0.6)
         assert not transport.closing
         protocol.connection_lost(None)
