@@ -283,7 +283,7 @@ class PostgresStore(Engine):
     def hits(
         self, query: str, limit: int, *, offset: int = 0, after: int | None = None
     ) -> Slice[Hit, int]:
-        start, first = (" WHERE p.pid > %s", (after,)) if after is not None else ("", ())
+        first: tuple[int, ...] = (after,) if after is not None else ()
         with self._pool.connection() as conn:
             # Row ids are in listing order (base.py). A common query walks the primary
             # key in order (from ``after``), checking each paragraph's text, and stops
@@ -297,7 +297,8 @@ class PostgresStore(Engine):
             if rows_to_walk:
                 rows = conn.execute(
                     "WITH h AS MATERIALIZED (SELECT w.* FROM (SELECT p.pid, p.aid, p.section,"
-                    f" p.idx, p.text FROM paras p{start} ORDER BY p.pid LIMIT %s) w"
+                    f" p.idx, p.text FROM paras p{' WHERE p.pid > %s' if first else ''}"
+                    " ORDER BY p.pid LIMIT %s) w"
                     " WHERE strpos(w.text, %s) > 0 ORDER BY w.pid LIMIT %s OFFSET %s)"
                     f" {PAGE_OF_HITS}",
                     (*first, rows_to_walk, query, limit + 1, offset),
@@ -306,10 +307,10 @@ class PostgresStore(Engine):
                 if len(rows) > limit:  # the page, and there is a next: no gather needed
                     return hit_slice(rows, limit, query)
             where, params = _match(query)
-            start = " AND p.pid > %s" if after is not None else ""
             rows = conn.execute(
                 "WITH h AS MATERIALIZED (SELECT p.pid, p.aid, p.section, p.idx, p.text"
-                f" FROM paras p WHERE {where}{start} ORDER BY p.pid LIMIT %s OFFSET %s)"
+                f" FROM paras p WHERE {where}{' AND p.pid > %s' if first else ''}"
+                " ORDER BY p.pid LIMIT %s OFFSET %s)"
                 f" {PAGE_OF_HITS}",
                 (*params, *first, limit + 1, offset),  # one more: is there a next page?
                 prepare=False,

@@ -351,7 +351,8 @@ class SQLiteStore(Engine):
         # A phrase of trigrams is exact; a gram that stands for other text too is
         # checked: a count over the matches, linear in them (StoreCorpus keeps it per
         # generation).
-        join = " JOIN paras p ON p.pid = f.rowid" if "p.text" in where else ""
+        # (past the branch above, a 1-2 character query is one _match checks with instr)
+        join = " JOIN paras p ON p.pid = f.rowid" if len(query) <= 2 else ""
         (total,) = db.execute(
             f"SELECT count(*) FROM {table} f{join} WHERE {where}", params
         ).fetchone()
