@@ -1,9 +1,9 @@
 """The scale-out store: PostgreSQL through psycopg 3 and its connection pool.
 
 Same tables and the same answers as the SQLite store. Serving needs only SELECT
-(a read-only role is enough); every read that needs two statements to agree (a
-page and its total) runs in one REPEATABLE READ transaction, and ingest changes
-a batch of whole articles per transaction, so a reader never sees half of one.
+(a read-only role is enough): every read is one statement, run in autocommit (one
+round trip) in a read-only session, and ingest changes a batch of whole articles
+per transaction, so a reader never sees half of one.
 
 Search: each paragraph keeps the array of its distinct characters and character
 pairs (``grams``) under a GIN index. A one-character query is ``grams @> {q}``;
@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections import Counter
 from typing import Any
 
-from psycopg import Connection, IsolationLevel, errors
+from psycopg import Connection, errors
 from psycopg_pool import ConnectionPool
 
 from app.loader import unique_ids
@@ -125,8 +126,12 @@ def _match(query: str) -> tuple[str, tuple[Any, ...]]:
 # a page not found within them is gathered.
 WALK_FACTOR = 2
 WALK_SLACK = 4
-# Exact totals of 3+ character queries kept as plan hints (a few hundred KB).
+# Exact totals of 3+ character queries kept as plan hints (a few hundred KB), and
+# queries whose plan counts are kept (a read less per search).
 KNOWN_TOTALS = 4096
+# How long a query's plan counts are kept: a stale count can only choose the slower
+# plan, never change an answer.
+PLAN_COUNTS_TTL_S = 30.0
 # A page of hits ``h`` (found first) with its articles' ids, in order.
 PAGE_OF_HITS = (
     "SELECT h.pid, a.id, h.section, h.idx, h.text FROM h"
@@ -134,23 +139,19 @@ PAGE_OF_HITS = (
 )
 
 
-def _rows_to_walk(conn: Connection[Any], query: str, wanted: int, known: int | None) -> int:
+def _rows_to_walk(
+    counts: tuple[int, ...], paragraphs: float, wanted: int, known: int | None
+) -> int:
     """How many paragraphs to walk for ``wanted`` hits; 0: gather them instead.
 
-    The matches are counted in ``grams`` for 1-2 characters. From three on they are
-    ``known`` once hit_count has counted them; until then the pairs' counts only bound
-    them, and the two rarest pairs are taken as independent (an underestimate for
-    pairs that go together, as in 新时代, which leans to the gather: its cost is
-    bounded by the true matches, a walk's by the rows it reads)."""
-    grams = query_grams(query)
-    row = conn.execute(
-        "SELECT (SELECT array_agg(n ORDER BY n) FROM grams WHERE gram = ANY(%s)),"
-        " (SELECT reltuples FROM pg_class WHERE oid = 'paras'::regclass)",
-        (grams,),
-    ).fetchone()
-    counts: list[int] = list(row[0] or []) if row else []
-    paragraphs = float(row[1] or 0) if row else 0.0  # -1: never analysed
-    if len(counts) < len(grams) or paragraphs <= 0 or counts[0] <= 0:
+    ``counts``: the paragraphs holding each of the query's grams, ascending (from
+    ``grams``); ``paragraphs``: the table's estimated rows. The matches are the first
+    count for 1-2 characters. From three on they are ``known`` once hit_count has
+    counted them; until then the pairs' counts only bound them, and the two rarest
+    pairs are taken as independent (an underestimate for pairs that go together, as
+    in 新时代, which leans to the gather: its cost is bounded by the true matches, a
+    walk's by the rows it reads)."""
+    if paragraphs <= 0 or not counts or counts[0] <= 0:
         return 0  # a pair no paragraph holds: nothing to walk for
     matches = float(counts[0])
     if known is not None:
@@ -165,9 +166,35 @@ def _rows_to_walk(conn: Connection[Any], query: str, wanted: int, known: int | N
     return int(expected * WALK_SLACK) + 64
 
 
+def _plan_counts(conn: Connection[Any], query: str) -> tuple[tuple[int, ...], float]:
+    """The counts :func:`_rows_to_walk` plans from, read from the database: each gram's
+    paragraphs, ascending (empty when a gram is in none), and the table's rows."""
+    grams = query_grams(query)
+    row = conn.execute(
+        "SELECT (SELECT array_agg(n ORDER BY n) FROM grams WHERE gram = ANY(%s)),"
+        " (SELECT reltuples FROM pg_class WHERE oid = 'paras'::regclass)",
+        (grams,),
+    ).fetchone()
+    counts: list[int] = list(row[0] or []) if row else []
+    paragraphs = float(row[1] or 0) if row else 0.0  # -1: never analysed
+    return (tuple(counts) if len(counts) == len(grams) else ()), paragraphs
+
+
+def _keep(kept: dict[str, Any], key: str, value: Any) -> None:
+    """Keep ``value`` under ``key``, forgetting the oldest beyond KNOWN_TOTALS."""
+    kept.pop(key, None)  # (re-inserted: the newest)
+    kept[key] = value
+    while len(kept) > KNOWN_TOTALS:
+        del kept[next(iter(kept))]
+
+
 def _configure(conn: Connection[Any]) -> None:
-    conn.isolation_level = IsolationLevel.REPEATABLE_READ
-    conn.read_only = True
+    # Every read is one statement (a search's plan counts and its page need not
+    # agree: the counts only choose the plan), so none needs a transaction of its
+    # own: autocommit saves a BEGIN and a COMMIT round trip per read. The session is
+    # read-only all the same.
+    conn.autocommit = True
+    conn.execute("SET default_transaction_read_only = on")
 
 
 class PostgresStore(Engine):
@@ -177,12 +204,15 @@ class PostgresStore(Engine):
         self.target = url
         self.readonly = readonly
         self._writer: Connection[Any] | None = None
+        self._renumbered = False  # whether put() renumbered a day (see _renumber_day)
         # Totals hit_count has counted, by query: a search of 3 characters or more
         # chooses its plan from its exact total once known (KNOWN_TOTALS at most; a
         # total of an older generation can only choose a slower plan, never change
         # an answer).
         self._known: dict[str, int] = {}
-        self._known_lock = threading.Lock()  # (served from a thread pool)
+        # Each searched query's plan counts (see _plan_counts) and when they were read.
+        self._plans: dict[str, tuple[float, tuple[int, ...], float]] = {}
+        self._known_lock = threading.Lock()  # (both: served from a thread pool)
         try:
             if not readonly:
                 self._writer = Connection.connect(url, connect_timeout=CONNECT_TIMEOUT_S)
@@ -293,7 +323,10 @@ class PostgresStore(Engine):
             # rare terms too (汛期: 44 ms p99 at 10,000 articles, SQLite 5.8 ms).
             # Either way the page is found first and joined to its articles after (a
             # join before the page hashed the whole articles table: 4 of 4.5 ms).
-            rows_to_walk = _rows_to_walk(conn, query, offset + limit + 1, self._known.get(query))
+            counts, paragraphs = self._plan_counts(conn, query)
+            rows_to_walk = _rows_to_walk(
+                counts, paragraphs, offset + limit + 1, self._known.get(query)
+            )
             if rows_to_walk:
                 rows = conn.execute(
                     "WITH h AS MATERIALIZED (SELECT w.* FROM (SELECT p.pid, p.aid, p.section,"
@@ -329,11 +362,19 @@ class PostgresStore(Engine):
         count = int(total[0]) if total else 0
         if len(query) > 2:
             with self._known_lock:
-                known = self._known
-                known[query] = count
-                while len(known) > KNOWN_TOTALS:  # the oldest first
-                    del known[next(iter(known))]
+                _keep(self._known, query, count)
         return count
+
+    def _plan_counts(self, conn: Connection[Any], query: str) -> tuple[tuple[int, ...], float]:
+        """The query's plan counts, read again when older than PLAN_COUNTS_TTL_S."""
+        now = time.monotonic()
+        kept = self._plans.get(query)
+        if kept is not None and now - kept[0] < PLAN_COUNTS_TTL_S:
+            return kept[1], kept[2]
+        counts, paragraphs = _plan_counts(conn, query)
+        with self._known_lock:
+            _keep(self._plans, query, (now, counts, paragraphs))
+        return counts, paragraphs
 
     def corpus_counts(self) -> CorpusCounts:
         with self._pool.connection() as conn:
@@ -377,7 +418,16 @@ class PostgresStore(Engine):
                     (name, state.sha256, state.parser, reason, state.stat),
                 )
             parsed = [(name, r) for name, _, r in items if not isinstance(r, str)]
+            self._renumbered = False
             keys = [self._insert(db, name, p) for name, p in parsed]
+            if self._renumbered:  # a day renumbered after some of its articles were inserted
+                okeys = dict(
+                    db.execute(
+                        "SELECT aid, okey FROM articles WHERE aid = ANY(%s)",
+                        ([aid for aid, _ in keys],),
+                    ).fetchall()
+                )
+                keys = [(aid, okeys[aid]) for aid, _ in keys]
             with (
                 db.cursor() as cur,
                 cur.copy("COPY paras (pid, aid, section, idx, text, grams) FROM STDIN") as copy,
@@ -437,6 +487,9 @@ class PostgresStore(Engine):
         raise StoreError(f"no room for another article dated {date}")
 
     def _renumber_day(self, db: Connection[Any], low: int, high: int) -> None:
+        """Spread one day's articles evenly again (their paragraphs move with them; those
+        of articles of this put, not yet written, are written at the new keys)."""
+        self._renumbered = True
         rows = db.execute(
             "SELECT aid, okey FROM articles WHERE okey >= %s AND okey < %s ORDER BY sortkey",
             (low, high),

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import random
 
+import psycopg
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.store import Filters, base
+from app.store import postgres as postgres_module
 from app.store.base import FileState, Parsed, Summary
-from app.store.postgres import PostgresStore, _rows_to_walk
+from app.store.postgres import PostgresStore, _plan_counts, _rows_to_walk
 from tests.pgserver import PostgresServer
 from tests.store.conftest import EngineFactory
 from tests.store.corpora import articles, fill_and_scan, listing_order, queries
@@ -71,6 +73,40 @@ def test_order_survives_a_full_day(
     assert [h.article_id for h in store.search("党史", 10, 5)[0]] == order[10:15]
 
 
+def test_a_day_renumbered_within_one_write(
+    new_store: EngineFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A day that fills up while one batch is written is renumbered under the articles
+    of that batch already inserted: their paragraphs follow them (PostgreSQL wrote them
+    at the old keys, after every article of the batch: duplicate keys, or paragraphs out
+    of order and left behind when the file went)."""
+    # Each article before all the others: two steps of the gap, then halvings down to
+    # nothing (~20 articles), then the day renumbered, with the batch half written.
+    monkeypatch.setattr(base, "SLOT_GAP", 1 << 18)
+    store = new_store()
+    ids = [f"{n:03d}" for n in reversed(range(40))]
+    items: list[tuple[str, FileState, Parsed | str]] = []
+    for i in ids:
+        summary = Summary(i, "t", None, "2021-06-04", (), None, 2, 0, 0, 0)
+        paragraphs = ((None, 1, f"党史{i}。"), (None, 2, f"学习{i}。"))
+        items.append(
+            (f"{i}.txt", FileState(i, "p"), Parsed(i, f'{{"id":"{i}"}}', summary, {}, paragraphs))
+        )
+    store.put(items)  # one write
+    store.finish(True)
+    order = sorted(ids)
+    assert [s.id for s in store.page(Filters(), 0, 100)[0]] == order
+    hits, total = store.search("党史", 0, 100)
+    assert [(h.article_id, h.text) for h in hits] == [(i, f"党史{i}。") for i in order]
+    assert total == len(order)
+    store.remove([f"{i}.txt" for i in ids[:20]])
+    store.finish(True)
+    kept = sorted(ids[20:])
+    hits, total = store.search("。", 0, 100)
+    assert [h.article_id for h in hits] == [i for i in kept for _ in range(2)]
+    assert total == 2 * len(kept)
+
+
 def test_postgres_plans_from_known_totals(postgres: PostgresServer) -> None:
     """A 3+ character query whose pairs are common but which is rare itself: the pairs
     alone suggest a walk; once hit_count has counted it, the gather. Same answer."""
@@ -86,11 +122,58 @@ def test_postgres_plans_from_known_totals(postgres: PostgresServer) -> None:
         store.finish(True)
         guessed = store.hits("新时代", 20).items
         with store._pool.connection() as conn:
-            assert _rows_to_walk(conn, "新时代", 21, None) > 0  # pairs: 90 and 90 of 100
-            assert _rows_to_walk(conn, "新时代", 21, 2) == 0  # 2 matches: gather
+            counts, paragraphs = _plan_counts(conn, "新时代")
+        assert counts == (90, 90)
+        assert _rows_to_walk(counts, paragraphs, 21, None) > 0  # pairs: 90 and 90 of 100
+        assert _rows_to_walk(counts, paragraphs, 21, 2) == 0  # 2 matches: gather
         assert store.hit_count("新时代") == 2
         assert store._known["新时代"] == 2
         assert store.hits("新时代", 20).items == guessed
         assert [h.article_id for h in guessed] == ["a0", "a1"]
+    finally:
+        store.close()
+
+
+def test_postgres_plan_counts_are_kept_and_only_choose_the_plan(postgres: PostgresServer) -> None:
+    """A search reads its plan counts once (kept PLAN_COUNTS_TTL_S); counts that are
+    wrong, as a kept one may be after an ingest, change the plan, never the answer."""
+    store = PostgresStore(postgres.database())
+    try:
+        # The matches are the oldest: listed after 200 others.
+        texts = ["党史学习"] * 3 + ["其他"] * 200
+        items: list[tuple[str, FileState, Parsed | str]] = []
+        for n, text in enumerate(texts):
+            date = "2020-01-01" if n < 3 else "2021-06-04"
+            summary = Summary(f"a{n}", "t", None, date, (), None, 1, 0, 0, 0)
+            parsed = Parsed(f"a{n}", f'{{"id":"a{n}"}}', summary, {}, ((None, 1, text),))
+            items.append((f"f{n:03d}.txt", FileState(str(n), "p"), parsed))
+        store.put(items)
+        store.finish(True)
+        expected = store.hits("党史", 2).items
+        assert [h.article_id for h in expected] == ["a0", "a1"]
+        read_at, counts, paragraphs = store._plans["党史"]
+        assert counts == (3,)
+        # Every paragraph a match, by the kept counts: the walk stops before the first
+        # real one, and the gather answers.
+        every = (int(paragraphs),)
+        store._plans["党史"] = (read_at, every, paragraphs)
+        assert 0 < _rows_to_walk(every, paragraphs, 3, None) < 200
+        assert store.hits("党史", 2).items == expected
+        assert store._plans["党史"][1] == every  # still kept: not read again
+        store._plans["党史"] = (read_at - postgres_module.PLAN_COUNTS_TTL_S, (1,), paragraphs)
+        assert store.hits("党史", 2).items == expected
+        assert store._plans["党史"][1] == (3,)  # too old: read again
+    finally:
+        store.close()
+
+
+def test_postgres_serving_connections_are_read_only(postgres: PostgresServer) -> None:
+    """Reads run in autocommit (one round trip each), in read-only sessions all the same."""
+    store = PostgresStore(postgres.database())
+    try:
+        with store._pool.connection() as conn:
+            assert conn.autocommit
+            with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
+                conn.execute("INSERT INTO meta VALUES ('x', 'y')")
     finally:
         store.close()
