@@ -12,8 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.catalog import Catalog
-from app.loader import load_corpus, unique_ids
+from app.loader import PARALLEL_MIN_FILES, load_corpus, unique_ids
 from app.store import Filters
+from app.store import ingest as ingest_module
+from app.store.base import FileState
 from app.store.ingest import ingest
 from tests.conftest import DATA, SAMPLES
 from tests.store.conftest import EngineFactory
@@ -153,15 +155,43 @@ def test_a_removed_duplicate_gives_its_id_back(folder: Path, new_store: EngineFa
     assert store.article("4980~top_block_glued_subtitle") is None
 
 
-def test_parallel_ingest_equals_serial(tmp_path: Path, new_store: EngineFactory) -> None:
+@pytest.mark.parametrize("batch", [512, 65])
+def test_parallel_ingest_equals_serial(
+    tmp_path: Path, new_store: EngineFactory, monkeypatch: pytest.MonkeyPatch, batch: int
+) -> None:
+    """One batch, or several parsed ahead (65 files: each goes to the worker pool) while
+    the ones before are written: the same store as a serial ingest."""
     from scripts.gen_corpus import generate
 
-    generate(80, tmp_path / "many")
+    generate(200, tmp_path / "many")
     serial, parallel = new_store(), new_store()
     ingest(tmp_path / "many", serial, max_bytes=MAX, workers=1)
-    ingest(tmp_path / "many", parallel, max_bytes=MAX, workers=2)
-    assert serial.page(Filters(), 0, 100) == parallel.page(Filters(), 0, 100)
-    assert serial.search("党史", 0, 100) == parallel.search("党史", 0, 100)
+    monkeypatch.setattr(ingest_module, "BATCH", batch)
+    monkeypatch.setattr(ingest_module, "AHEAD", 2)
+    report = ingest(tmp_path / "many", parallel, max_bytes=MAX, workers=2)
+    assert report.parsed == 200
+    assert serial.page(Filters(), 0, 400) == parallel.page(Filters(), 0, 400)
+    assert serial.search("党史", 0, 1000) == parallel.search("党史", 0, 1000)
+
+
+def test_parse_workers_yield_to_the_writer(tmp_path: Path) -> None:
+    """The parse workers run niced (WORKER_NICE), so the one writer never waits for a core."""
+    from scripts.gen_corpus import generate
+
+    generate(PARALLEL_MIN_FILES + 1, tmp_path / "many")
+    jobs = [
+        (path.name, FileState(path.name, "p"), path.read_bytes())
+        for path in sorted((tmp_path / "many").iterdir())
+    ]
+    run = ingest_module._Runner(2)
+    try:
+        assert run.submit(jobs) == []  # parsing, in the pool
+        assert run.pool is not None
+        own = os.nice(0)
+        assert run.pool.submit(os.nice, 0).result() == min(19, own + ingest_module.WORKER_NICE)
+        assert len(run.submit([])) == len(jobs)
+    finally:
+        run.close()
 
 
 def test_readers_never_see_half_an_article(tmp_path: Path, new_store: EngineFactory) -> None:
