@@ -107,18 +107,25 @@ def test_a_day_renumbered_within_one_write(
     assert total == 2 * len(kept)
 
 
+def _one_paragraph_each(
+    texts: list[tuple[str, str]],
+) -> list[tuple[str, FileState, Parsed | str]]:
+    """Articles a0, a1… (files f000.txt…) of one paragraph each: (date, text)."""
+    items: list[tuple[str, FileState, Parsed | str]] = []
+    for n, (date, text) in enumerate(texts):
+        summary = Summary(f"a{n}", "t", None, date, (), None, 1, 0, 0, 0)
+        parsed = Parsed(f"a{n}", f'{{"id":"a{n}"}}', summary, {}, ((None, 1, text),))
+        items.append((f"f{n:03d}.txt", FileState(str(n), "p"), parsed))
+    return items
+
+
 def test_postgres_plans_from_known_totals(postgres: PostgresServer) -> None:
     """A 3+ character query whose pairs are common but which is rare itself: the pairs
     alone suggest a walk; once hit_count has counted it, the gather. Same answer."""
     store = PostgresStore(postgres.database())
     try:
         texts = ["新时代"] * 2 + ["新时期，时代"] * 88 + ["其他"] * 10
-        items: list[tuple[str, FileState, Parsed | str]] = []
-        for n, text in enumerate(texts):
-            summary = Summary(f"a{n}", "t", None, "2021-06-04", (), None, 1, 0, 0, 0)
-            parsed = Parsed(f"a{n}", f'{{"id":"a{n}"}}', summary, {}, ((None, 1, text),))
-            items.append((f"f{n:03d}.txt", FileState(str(n), "p"), parsed))
-        store.put(items)
+        store.put(_one_paragraph_each([("2021-06-04", text) for text in texts]))
         store.finish(True)
         guessed = store.hits("新时代", 20).items
         with store._pool.connection() as conn:
@@ -140,14 +147,8 @@ def test_postgres_plan_counts_are_kept_and_only_choose_the_plan(postgres: Postgr
     store = PostgresStore(postgres.database())
     try:
         # The matches are the oldest: listed after 200 others.
-        texts = ["党史学习"] * 3 + ["其他"] * 200
-        items: list[tuple[str, FileState, Parsed | str]] = []
-        for n, text in enumerate(texts):
-            date = "2020-01-01" if n < 3 else "2021-06-04"
-            summary = Summary(f"a{n}", "t", None, date, (), None, 1, 0, 0, 0)
-            parsed = Parsed(f"a{n}", f'{{"id":"a{n}"}}', summary, {}, ((None, 1, text),))
-            items.append((f"f{n:03d}.txt", FileState(str(n), "p"), parsed))
-        store.put(items)
+        texts = [("2020-01-01", "党史学习")] * 3 + [("2021-06-04", "其他")] * 200
+        store.put(_one_paragraph_each(texts))
         store.finish(True)
         expected = store.hits("党史", 2).items
         assert [h.article_id for h in expected] == ["a0", "a1"]
