@@ -323,7 +323,7 @@ class PostgresStore(Engine):
             # rare terms too (汛期: 44 ms p99 at 10,000 articles, SQLite 5.8 ms).
             # Either way the page is found first and joined to its articles after (a
             # join before the page hashed the whole articles table: 4 of 4.5 ms).
-            counts, paragraphs = self._plan_counts(conn, query)
+            counts, paragraphs = self._kept_plan_counts(conn, query)
             rows_to_walk = _rows_to_walk(
                 counts, paragraphs, offset + limit + 1, self._known.get(query)
             )
@@ -365,7 +365,7 @@ class PostgresStore(Engine):
                 _keep(self._known, query, count)
         return count
 
-    def _plan_counts(self, conn: Connection[Any], query: str) -> tuple[tuple[int, ...], float]:
+    def _kept_plan_counts(self, conn: Connection[Any], query: str) -> tuple[tuple[int, ...], float]:
         """The query's plan counts, read again when older than PLAN_COUNTS_TTL_S."""
         now = time.monotonic()
         kept = self._plans.get(query)

@@ -78,8 +78,9 @@ def test_a_day_renumbered_within_one_write(
 ) -> None:
     """A day that fills up while one batch is written is renumbered under the articles
     of that batch already inserted: their paragraphs follow them (PostgreSQL wrote them
-    at the old keys, after every article of the batch: duplicate keys, or paragraphs out
-    of order and left behind when the file went)."""
+    at the old keys, after every article of the batch: the write failed on duplicate
+    keys; where none collided they would have stayed out of order, and behind when the
+    file went)."""
     # Each article before all the others: two steps of the gap, then halvings down to
     # nothing (~20 articles), then the day renumbered, with the batch half written.
     monkeypatch.setattr(base, "SLOT_GAP", 1 << 18)
