@@ -1,6 +1,8 @@
-"""The corpus as the API reads it: articles by id, in listing order, filtered, counted.
+"""A loaded corpus in memory: articles by id, in listing order, filtered, counted.
 
-Built once at start-up from a :class:`~app.loader.Corpus`; pure, no web framework.
+The API reads its corpus from a store (``app.store``); this is the in-memory
+reference the store's answers are tested against (``tests/store``): built from a
+:class:`~app.loader.Corpus`, pure, no web framework.
 """
 
 from __future__ import annotations

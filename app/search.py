@@ -1,5 +1,9 @@
 """Substring search over every paragraph of the corpus: pure, no web framework.
 
+The API searches through a store's index (``app.store``); this linear scan is the
+reference its hits are tested against (indexed search = scan, both engines), and
+``Hit`` is the hit both return. What follows is why the scan was the first design.
+
 Chinese needs no word segmentation when the question is "which paragraphs contain
 this exact string". The index is one string holding every paragraph, joined by
 ``\\n``, scanned with ``str.find`` (CPython's fast search, in C); a hit is mapped
