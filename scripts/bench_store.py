@@ -1,7 +1,8 @@
 """The corpus store at scale: ingest, re-ingest, start-up, memory, req/s and latency.
 
     .venv/bin/python scripts/bench_store.py 10000 [100000] [--work /tmp/bench-store]
-        [--postgres] [--datasette /path/to/venv/bin/datasette] [--seconds 5]
+        [--postgres | --postgres-url URL] [--datasette /path/to/venv/bin/datasette]
+        [--seconds 5] [--reuse]
 
 For each size: a realistic synthetic corpus (scripts/synth_corpus.py: articles
 assembled from the sentences of every real article in the repository), generated
@@ -12,7 +13,10 @@ after 10,000 mixed requests. Each figure is printed beside a baseline from the
 same run: the parse alone for ingest, reading and hashing for re-ingest, a bare
 ASGI app for start-up, `/article` for the req/s of other routes. With --postgres a
 PostgreSQL server is started in a temporary folder (tests/pgserver.py) and the
-same is measured; with --datasette, Datasette serves a copy of the SQLite file
+same is measured; --postgres-url measures a database of a server already running
+instead (one size; with --reuse, a database already holding that corpus is
+re-ingested, nothing changed, and the ingest row says so); --reuse keeps the SQLite
+stores of an earlier run; with --datasette, Datasette serves a copy of the SQLite file
 with an FTS5 index on the same paragraphs table. Not a test; the machine is
 shared, so figures are noisy: compare within one run.
 """
@@ -368,15 +372,29 @@ def datasette(ds_bin: Path, db: Path, work: Path, seconds: int) -> dict[str, str
     return rows
 
 
+def _articles_in(url: str) -> int:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        exists = conn.execute("SELECT to_regclass('articles') IS NOT NULL").fetchone()
+        if not (exists and exists[0]):
+            return 0
+        row = conn.execute("SELECT count(*) FROM articles").fetchone()
+    return int(row[0]) if row else 0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("sizes", type=int, nargs="+")
     parser.add_argument("--work", type=Path, default=Path("/tmp/bench-store"))
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--postgres", action="store_true")
+    parser.add_argument("--postgres-url", help="a database to ingest into and serve")
     parser.add_argument("--datasette", type=Path)
     parser.add_argument("--reuse", action="store_true", help="keep stores built by an earlier run")
     args = parser.parse_args()
+    if args.postgres_url and (args.postgres or len(args.sizes) > 1):
+        parser.error("--postgres-url measures one size, instead of --postgres")
     args.work.mkdir(parents=True, exist_ok=True)
     results: dict[str, str] = {}
     pg = None
@@ -419,15 +437,19 @@ def main() -> None:
             with sqlite3.connect(db) as conn:
                 ids = [row[0] for row in conn.execute("SELECT id FROM articles")]
             results.update(measure_server(f"{label} SQLite", str(db), ids, size, args.seconds))
-            if pg is not None:
-                url = pg.database()
+            url = args.postgres_url or (pg.database() if pg is not None else None)
+            if url is not None:
+                held = bool(args.reuse and args.postgres_url and _articles_in(url))
                 took = run(
                     [str(BIN / "article-api"), "ingest", str(folder), "--store", url],
                     stderr=subprocess.DEVNULL,
                 )
-                results[f"{label}: ingest from scratch, PostgreSQL"] = (
-                    f"{took:.0f} s, {size / took:,.0f} articles/s"
+                what = (
+                    "re-ingest (a reused database), PostgreSQL"
+                    if held
+                    else "ingest from scratch, PostgreSQL"
                 )
+                results[f"{label}: {what}"] = f"{took:.0f} s, {size / took:,.0f} articles/s"
                 results.update(measure_server(f"{label} PostgreSQL", url, ids, size, args.seconds))
             if args.datasette:
                 results.update(
