@@ -97,6 +97,13 @@ INSERT INTO meta VALUES ('generation', '0') ON CONFLICT DO NOTHING;
 """
 
 
+# Written with every change of files or articles, in the same transaction, and
+# deleted by the ``finish`` that counts them: a run that failed after committing
+# changes leaves it, and the next run settles the counts and the generation even
+# when it finds nothing more to change.
+MARK_UNSETTLED = "INSERT INTO meta VALUES ('unsettled', '1') ON CONFLICT (key) DO NOTHING"
+
+
 def grams_of(text: str) -> list[str]:
     """The distinct characters and character pairs of a paragraph."""
     return sorted({*text, *(text[i : i + 2] for i in range(len(text) - 1))})
@@ -410,6 +417,7 @@ class PostgresStore(Engine):
         db = self._w()
         delta: Counter[str] = Counter()
         with db.transaction():
+            db.execute(MARK_UNSETTLED)
             for name, state, result in items:
                 self._drop(db, name, delta)
                 reason = result if isinstance(result, str) else None
@@ -537,6 +545,7 @@ class PostgresStore(Engine):
         db = self._w()
         delta: Counter[str] = Counter()
         with db.transaction():
+            db.execute(MARK_UNSETTLED)
             for name in names:
                 self._drop(db, name, delta)
             _count_grams(db, delta)
@@ -544,6 +553,8 @@ class PostgresStore(Engine):
     def finish(self, changed: bool) -> None:
         db = self._w()
         with db.transaction():
+            if db.execute("DELETE FROM meta WHERE key = 'unsettled' RETURNING 1").fetchall():
+                changed = True  # written by this run, or by one that failed before this
             row = db.execute("SELECT value FROM meta WHERE key = 'counts'").fetchone()
             # Stored, per-day counts included (older stores lack them).
             stored = row is not None and counts_of(row[0]).per_day is not None

@@ -125,6 +125,13 @@ CREATE VIRTUAL TABLE IF NOT EXISTS paras_grams USING fts5 (
 """
 
 
+# Written with every change of files or articles, in the same transaction, and
+# deleted by the ``finish`` that counts them: a run that failed after committing
+# changes leaves it, and the next run settles the counts and the generation even
+# when it finds nothing more to change.
+MARK_UNSETTLED = "INSERT OR REPLACE INTO meta VALUES ('unsettled', '1')"
+
+
 def _quoted(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
@@ -393,6 +400,7 @@ class SQLiteStore(Engine):
         if not self._open:
             db.execute("BEGIN IMMEDIATE")
             self._open = True
+            db.execute(MARK_UNSETTLED)
         try:
             self._count_or_not(db, len(items))
             for name, state, result in items:
@@ -606,6 +614,7 @@ class SQLiteStore(Engine):
         db = self._db()
         db.execute("BEGIN IMMEDIATE")
         try:
+            db.execute(MARK_UNSETTLED)
             for name in names:
                 self._drop(db, name)
             self._count_grams(db)
@@ -625,6 +634,8 @@ class SQLiteStore(Engine):
             if stale:  # left to be recounted by this run (or by one that failed)
                 self._recount_grams(db)
                 changed = True
+            if db.execute("DELETE FROM meta WHERE key = 'unsettled' RETURNING 1").fetchall():
+                changed = True  # written by this run, or by one that failed before this
             rows = db.execute(
                 "SELECT aid, file, base_id, id FROM articles ORDER BY file"
             ).fetchall()

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from app.catalog import Catalog
 from app.loader import PARALLEL_MIN_FILES, load_corpus, unique_ids
-from app.store import Filters
+from app.store import Engine, Filters
 from app.store import ingest as ingest_module
 from app.store.base import FileState
 from app.store.ingest import ingest
@@ -138,6 +138,43 @@ def test_reingest_is_incremental(folder: Path, new_store: EngineFactory) -> None
     assert changed.file == "zz_copy.txt"
     assert "蓝史" in changed.json.decode()
     assert [s.file for s in store.skipped()] == ["big.txt"]
+
+
+def test_changes_of_a_run_that_failed_are_settled_by_the_next(
+    folder: Path, new_store: EngineFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run that dies before ``finish`` (Ctrl-C, a lost connection) has committed its
+    batches: the next run finds every file unchanged, and still counts the corpus
+    and moves the generation, so that servers reload."""
+    store = new_store()
+    ingest(folder, store, max_bytes=MAX)
+    generation = store.generation()
+    (folder / "zz_copy.txt").unlink()  # removed
+    seed = (DATA / "000_bd4049ec00aa3a8d.txt").read_text(encoding="utf-8")
+    for cms_id in ("7001", "7002"):  # added, ids of their own (no id is settled)
+        (folder / f"new_{cms_id}.txt").write_text(_dump_with_id(seed, cms_id), "utf-8")
+    engine = type(store)
+    finish = engine.finish
+
+    def dies(self: Engine, changed: bool) -> None:
+        self.flush()
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(engine, "finish", dies)
+    with pytest.raises(KeyboardInterrupt):
+        ingest(folder, store, max_bytes=MAX)
+    monkeypatch.setattr(engine, "finish", finish)
+    listed = store.listing(Filters(), 1000)
+    assert store.corpus_counts().articles != len(listed.items), "the failed run left them stale"
+
+    report = ingest(folder, store, max_bytes=MAX)
+    assert report.parsed == report.removed == 0
+    assert store.corpus_counts().articles == len(listed.items) == report.loaded
+    assert store.counts()[0] == len(listed.items)
+    assert store.generation() > generation
+    settled = store.generation()
+    ingest(folder, store, max_bytes=MAX)
+    assert store.generation() == settled, "settled once: the run after changes nothing"
 
 
 def test_a_removed_duplicate_gives_its_id_back(folder: Path, new_store: EngineFactory) -> None:
