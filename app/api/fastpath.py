@@ -194,20 +194,26 @@ class HttpLayer:
         """
         if not self.warmed:
             await self.warm()
-        if self.api.state.articles.refresh():
-            self._restart()
-        if scope["query_string"]:
-            kept = self.kept(scope)
-            return None if kept is None else await answer(kept, scope, send)
-        representation = self.table.get(scope["path"])
-        if representation is None:
-            live = self.live.get(scope["path"])
-            if live is not None:
-                return await answer_live(live, scope, send)
-            representation = self.stored(scope)
-            if representation is None:
-                return None
-        return await answer(representation, scope, send)
+        live = None
+        try:
+            if self.api.state.articles.refresh():
+                self._restart()
+            if scope["query_string"]:
+                representation = self.kept(scope)
+            else:
+                representation = self.table.get(scope["path"])
+                if representation is None:
+                    live = self.live.get(scope["path"])
+                    if live is None:
+                        representation = self.stored(scope)
+        except Exception:  # the store failed: FastAPI answers (its error, as JSON)
+            log.warning(
+                "fast path: %s could not be answered from the store", scope["path"], exc_info=True
+            )
+            return None
+        if live is not None:
+            return await answer_live(live, scope, send)
+        return None if representation is None else await answer(representation, scope, send)
 
     def stored(self, scope: Scope) -> Representation | None:
         """Any article's resources (``/articles/{id}``, its sections, a section, its

@@ -100,6 +100,12 @@ def prepare(settings: Settings) -> tuple[str, IngestReport | None]:
     return target, report
 
 
+# No stored text holds NUL (the parser refuses it, and PostgreSQL's text cannot): a
+# query, filter or id with one matches nothing, and goes to neither engine (SQLite's
+# FTS5 reads a query only up to it; PostgreSQL refuses the parameter).
+NUL = "\x00"
+
+
 class StoreCorpus:
     """The corpus the routes read, from a store (thread-safe)."""
 
@@ -178,23 +184,30 @@ class StoreCorpus:
         """The article with this id (decoded; the most recent few are kept), or None."""
         if article_id == self._primary_stored.id:
             return self._primary
+        if NUL in article_id:
+            return None
         with self._lock:
             cached = self._decoded.get(article_id)
             if cached is not None:
                 self._decoded.move_to_end(article_id)
                 return cached
+            generation = self.generation
         stored = self.store.article(article_id)
         if stored is None:
             return None
         article = _decode(stored)
         with self._lock:
-            self._decoded[article_id] = article
-            if len(self._decoded) > DECODED_CACHE:
-                self._decoded.popitem(last=False)
+            # Not kept across a reload: read before it, it may be the old version.
+            if self.generation == generation:
+                self._decoded[article_id] = article
+                if len(self._decoded) > DECODED_CACHE:
+                    self._decoded.popitem(last=False)
         return article
 
     def article_json(self, article_id: str) -> bytes | None:
         """The article's JSON as stored at ingest (what /articles/{id} serves)."""
+        if NUL in article_id:
+            return None
         stored = self.store.article(article_id)
         return None if stored is None else stored.json
 
@@ -202,6 +215,8 @@ class StoreCorpus:
         self, filters: Filters, limit: int, *, offset: int = 0, after: str | None = None
     ) -> tuple[Slice[Summary, str], int]:
         """A page of summaries (see :meth:`Store.listing`) and how many match in all."""
+        if any(NUL in value for value in (filters.author, filters.source) if value):
+            return Slice([], None), 0
         page = self.store.listing(filters, limit, offset=offset, after=after)
         if filters == Filters():  # counted when the generation was loaded
             return page, self._counts[0]
@@ -213,6 +228,8 @@ class StoreCorpus:
         self, query: str, limit: int, *, offset: int = 0, after: int | None = None
     ) -> tuple[Slice[Hit, int], int]:
         """A page of hits (see :meth:`Store.hits`) and how many paragraphs match."""
+        if NUL in query:
+            return Slice([], None), 0
         hits = self.store.hits(query, limit, offset=offset, after=after)
         return hits, self._total(query, lambda: self.store.hit_count(query))
 

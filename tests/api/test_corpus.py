@@ -253,6 +253,30 @@ def test_unknown_article_and_section_are_404(corpus_client: TestClient) -> None:
         assert_problem(corpus_client.get(path), 404)
 
 
+@pytest.mark.parametrize(
+    "path", ["/articles/10003%00", "/articles/a%00b/sections", "/articles/%00/stats"]
+)
+def test_an_id_with_a_nul_is_404(corpus_client: TestClient, path: str) -> None:
+    assert_problem(corpus_client.get(path), 404)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/search?q=%00", "/search?q=%E5%85%9A%00", "/search?q=%E5%85%9A%E5%8F%B2%00%E5%AD%A6"],
+)
+def test_a_query_with_a_nul_finds_nothing(corpus_client: TestClient, path: str) -> None:
+    response = corpus_client.get(path)
+    assert response.status_code == 200
+    assert (response.json()["items"], response.json()["total"]) == ([], 0)
+
+
+@pytest.mark.parametrize("path", ["/articles?author=%00", "/articles?source=%E6%97%A5%00"])
+def test_a_filter_with_a_nul_lists_nothing(corpus_client: TestClient, path: str) -> None:
+    response = corpus_client.get(path)
+    assert response.status_code == 200
+    assert (response.json()["items"], response.json()["total"]) == ([], 0)
+
+
 def test_skipped_files_are_listed(corpus_client: TestClient) -> None:
     body = corpus_client.get("/articles/skipped").json()
     assert body["total"] == 1
@@ -342,6 +366,9 @@ def test_bundled_examples_exist(client: TestClient) -> None:
         "/search?q=%E5%AD%A6%E4%B9%A0%E6%95%99%E8%82%B2",
         "/stats/corpus",
         "/articles/nope",
+        "/articles/a%00b",
+        "/search?q=%E5%85%9A%E5%8F%B2%00",
+        "/articles?author=%00",
     ],
 )
 def test_both_stores_answer_byte_for_byte(both_clients: list[TestClient], path: str) -> None:

@@ -184,3 +184,22 @@ def test_a_failing_search_is_a_problem_and_not_kept(
         assert_problem(response, 500)
         assert len(calls) == 1  # asked once, not again to be kept
         assert path.encode() not in layer_of(failing).queries
+
+
+def test_a_store_failure_in_the_fast_path_is_a_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An article the fast path reads from the store, when the store fails: FastAPI
+    answers (its route fails the same way), a JSON problem, not an empty 500."""
+    settings = Settings(data=DATA, cache_dir=tmp_path / "cache")
+    with TestClient(create_app(settings), raise_server_exceptions=False) as failing:
+        corpus = failing.app.state.articles  # type: ignore[attr-defined]
+
+        def down(*args: object, **kwargs: object) -> object:
+            raise RuntimeError("the database went away")
+
+        monkeypatch.setattr(corpus.store, "article", down)
+        for path in ("/articles/elsewhere", "/articles/elsewhere/sections"):
+            assert_problem(failing.get(path), 500)
+        monkeypatch.undo()
+        assert_problem(failing.get("/articles/elsewhere"), 404)

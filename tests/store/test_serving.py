@@ -9,6 +9,7 @@ import pytest
 
 from app.loader import DataError
 from app.store import serving
+from app.store.base import StoredArticle
 from app.store.ingest import ingest
 from app.store.serving import StoreCorpus
 from tests.conftest import DATA, SAMPLES
@@ -104,3 +105,59 @@ def test_totals_are_kept_per_generation(tmp_path: Path, new_store: EngineFactory
     assert corpus.page(dated, 5)[1] == writer.count(dated)
     assert corpus.page(serving.Filters(), 5)[1] == writer.count(serving.Filters()) == 8
     assert corpus.search(term, 5)[1] == writer.hit_count(term)
+
+
+def test_an_article_read_across_a_reload_is_not_kept(
+    tmp_path: Path, new_store: EngineFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An article read before a reload and decoded after it was current when read: it
+    is answered, but not kept as the new generation's (it would be served until
+    evicted)."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    seed = (DATA / SEED).read_text(encoding="utf-8")
+    shutil.copy(DATA / SEED, folder / SEED)
+    other = seed.replace("4980", "7001")  # content_4980.html in the metadata block
+    (folder / "z.txt").write_text(other, "utf-8")
+    store = new_store()
+    ingest(folder, store, max_bytes=MAX)
+    corpus = StoreCorpus(store)
+    read = store.article
+
+    def read_then_reingest(article_id: str) -> StoredArticle | None:
+        stored = read(article_id)
+        (folder / "z.txt").write_text(other.replace("党史", "蓝史"), "utf-8")
+        ingest(folder, store, max_bytes=MAX)
+        assert corpus.refresh(now=corpus._checked + serving.POLL_S)
+        return stored
+
+    monkeypatch.setattr(store, "article", read_then_reingest)
+    old = corpus.get("7001")
+    assert old is not None
+    assert "蓝史" not in old.model_dump_json()
+    monkeypatch.setattr(store, "article", read)
+    new = corpus.get("7001")
+    assert new is not None
+    assert "蓝史" in new.model_dump_json(), "the new generation reads it again"
+
+
+def test_a_nul_matches_nothing_and_reaches_no_engine(
+    tmp_path: Path, new_store: EngineFactory
+) -> None:
+    """No stored text holds NUL (the parser refuses it): a query, filter or id with
+    one is no match, on either engine (SQLite's FTS5 would read the query only up to
+    it, PostgreSQL refuses it)."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    shutil.copy(DATA / SEED, folder / SEED)
+    store = new_store()
+    ingest(folder, store, max_bytes=MAX)
+    corpus = StoreCorpus(store)
+    for query in ("\x00", "党\x00", "党史\x00", "\x00党史学习"):
+        page, total = corpus.search(query, 5)
+        assert (page.items, page.after, total) == ([], None, 0)
+    for filters in (serving.Filters(author="\x00"), serving.Filters(source="日报\x00")):
+        listed, count = corpus.page(filters, 5)
+        assert (listed.items, listed.after, count) == ([], None, 0)
+    assert corpus.get("4980\x00") is None
+    assert corpus.article_json("4980\x00") is None
