@@ -60,6 +60,9 @@ from app.store.rows import (
 )
 
 FORMAT = "2"
+# Advisory lock keys (per database): creating the schema, and being its writer.
+SCHEMA_LOCK = 4980
+WRITER_LOCK = 4981
 # Connections per server process: sync routes run in a thread pool, and a read
 # holds a connection for one short transaction.
 POOL_MAX = 8
@@ -225,8 +228,19 @@ class PostgresStore(Engine):
                 self._writer = Connection.connect(url, connect_timeout=CONNECT_TIMEOUT_S)
                 with self._writer.transaction():
                     # One ingest at a time creates the schema (IF NOT EXISTS races otherwise).
-                    self._writer.execute("SELECT pg_advisory_xact_lock(4980)")
+                    self._writer.execute(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})")
                     self._writer.execute(SCHEMA)
+                    # One writer at a time (a session's lock: held until close). Two
+                    # would pick the same places in a day and insert the same files: a
+                    # unique-key error half way through the second.
+                    row = self._writer.execute(
+                        f"SELECT pg_try_advisory_lock({WRITER_LOCK})"
+                    ).fetchone()
+                if not (row and row[0]):
+                    raise StoreError(
+                        f"another ingest is writing to {_safe(url)}: run one at a time"
+                        " (it holds the writer's lock until it ends)"
+                    )
             self._pool = ConnectionPool(
                 url,
                 min_size=1,
@@ -238,6 +252,9 @@ class PostgresStore(Engine):
             self._pool.open(wait=True, timeout=CONNECT_TIMEOUT_S)
             with self._pool.connection() as conn:
                 row = conn.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+        except StoreError:
+            self.close()
+            raise
         except errors.UndefinedTable as exc:
             self.close()
             raise StoreError(

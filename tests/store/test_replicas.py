@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
+from app.store import open_store
 from app.store.serving import POLL_S
 from tests.conftest import DATA, SAMPLES
 from tests.pgserver import PostgresServer
@@ -126,3 +127,33 @@ def test_two_servers_one_database(postgres: PostgresServer, tmp_path: Path) -> N
             first, second = (fetch(port, path) for port in ports)
             assert first == second, path
         assert b'"article_id":"4980~zz_new"' in fetch(ports[0], query)[1]
+
+
+def test_one_writer_at_a_time(postgres: PostgresServer, tmp_path: Path) -> None:
+    """While one ingest writes to a database, another is refused at once, with a
+    reason (two would collide half way through); readers are not; the lock ends
+    with the writer."""
+    url = postgres.database()
+    folder = tmp_path / "data"
+    folder.mkdir()
+    shutil.copy(DATA / "000_bd4049ec00aa3a8d.txt", folder)
+    writer = open_store(url)
+    try:
+        refused = subprocess.run(
+            [sys.executable, "-m", "app", "ingest", str(folder), "--store", url],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert refused.returncode != 0
+        assert "another ingest is writing to" in refused.stderr
+        assert "Traceback" not in refused.stderr
+        reader = open_store(url, readonly=True)
+        assert reader.counts() == (0, 0)
+        reader.close()
+    finally:
+        writer.close()
+    ingest(folder, url)  # the lock ended with the writer
+    reader = open_store(url, readonly=True)
+    assert reader.counts() == (1, 0)
+    reader.close()
