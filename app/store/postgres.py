@@ -364,10 +364,16 @@ class PostgresStore(Engine):
                 if len(rows) > limit:  # the page, and there is a next: no gather needed
                     return hit_slice(rows, limit, query)
             where, params = _match(query)
+            # ``pid + 0``: ordered by an expression no index gives, the matches are
+            # gathered from the GIN index and sorted. Ordered by ``pid``, the planner
+            # may walk the primary key instead, from its guess of how common the grams
+            # are (0.5% for one outside its sampled statistics): at 100,000 articles
+            # it did, for pairs of a few hundred matches, reading 10^5 rows (1.6 s
+            # for 税6, 170 matches; 3 ms gathered).
             rows = conn.execute(
                 "WITH h AS MATERIALIZED (SELECT p.pid, p.aid, p.section, p.idx, p.text"
                 f" FROM paras p WHERE {where}{' AND p.pid > %s' if first else ''}"
-                " ORDER BY p.pid LIMIT %s OFFSET %s)"
+                " ORDER BY p.pid + 0 LIMIT %s OFFSET %s)"
                 f" {PAGE_OF_HITS}",
                 (*params, *first, limit + 1, offset),  # one more: is there a next page?
                 prepare=False,
