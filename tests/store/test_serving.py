@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from app.loader import DataError
-from app.store import serving
+from app.store import Engine, serving
 from app.store.base import StoredArticle
 from app.store.ingest import ingest
 from app.store.serving import StoreCorpus
@@ -19,13 +19,19 @@ MAX = 2_000_000
 SEED = "000_bd4049ec00aa3a8d.txt"
 
 
-def test_a_reingest_is_served_after_the_poll(tmp_path: Path, new_store: EngineFactory) -> None:
+def _seeded(tmp_path: Path, new_store: EngineFactory) -> tuple[Path, Engine, StoreCorpus]:
+    """A data folder holding the seed, a store of the engine ingested from it, and the
+    corpus served from that store."""
     folder = tmp_path / "data"
     folder.mkdir()
     shutil.copy(DATA / SEED, folder / SEED)
-    writer = new_store()
-    ingest(folder, writer, max_bytes=MAX)
-    corpus = StoreCorpus(writer)
+    store = new_store()
+    ingest(folder, store, max_bytes=MAX)
+    return folder, store, StoreCorpus(store)
+
+
+def test_a_reingest_is_served_after_the_poll(tmp_path: Path, new_store: EngineFactory) -> None:
+    folder, writer, corpus = _seeded(tmp_path, new_store)
     assert corpus.health == (1, 0)
     assert corpus.primary.id == "4980"
     seen = corpus.generation
@@ -83,12 +89,7 @@ def test_get_decodes_and_keeps_a_few(tmp_path: Path, new_store: EngineFactory) -
 def test_totals_are_kept_per_generation(tmp_path: Path, new_store: EngineFactory) -> None:
     """A filtered total and a 3+ character search total are counted once per ingest:
     kept until the server sees the next generation, then counted again."""
-    folder = tmp_path / "data"
-    folder.mkdir()
-    shutil.copy(DATA / SEED, folder / SEED)
-    writer = new_store()
-    ingest(folder, writer, max_bytes=MAX)
-    corpus = StoreCorpus(writer)
+    folder, writer, corpus = _seeded(tmp_path, new_store)
     dated = serving.Filters(date_from="1900-01-01")
     assert corpus.page(dated, 5)[1] == 1
     assert corpus.page(serving.Filters(), 5)[1] == 1
@@ -147,12 +148,7 @@ def test_a_nul_matches_nothing_and_reaches_no_engine(
     """No stored text holds NUL (the parser refuses it): a query, filter or id with
     one is no match, on either engine (SQLite's FTS5 would read the query only up to
     it, PostgreSQL refuses it)."""
-    folder = tmp_path / "data"
-    folder.mkdir()
-    shutil.copy(DATA / SEED, folder / SEED)
-    store = new_store()
-    ingest(folder, store, max_bytes=MAX)
-    corpus = StoreCorpus(store)
+    _, _, corpus = _seeded(tmp_path, new_store)
     for query in ("\x00", "党\x00", "党史\x00", "\x00党史学习"):
         page, total = corpus.search(query, 5)
         assert (page.items, page.after, total) == ([], None, 0)
