@@ -267,6 +267,14 @@ class SkippedFile:
     reason: str
 
 
+# Written with every change of files or articles, in the same transaction, and
+# deleted by the ``finish`` that counts them (SETTLE: a row back when it was there): a
+# run that failed after committing changes leaves it, and the next run settles the
+# counts and the generation even when it finds nothing more to change. (Both
+# engines' SQL.)
+MARK_UNSETTLED = "INSERT INTO meta VALUES ('unsettled', '1') ON CONFLICT (key) DO NOTHING"
+SETTLE = "DELETE FROM meta WHERE key = 'unsettled' RETURNING 1"
+
 # Each renamed file with its carried id, served id and the file that holds the carried id.
 RENAMED_SQL = (
     "SELECT r.file, r.base_id, r.id, h.file FROM articles r"

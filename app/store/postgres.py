@@ -27,8 +27,10 @@ from psycopg_pool import ConnectionPool
 from app.loader import unique_ids
 from app.search import Hit
 from app.store.base import (
+    MARK_UNSETTLED,
     RENAMED_SQL,
     SEQ_BITS,
+    SETTLE,
     CorpusCounts,
     Engine,
     FileState,
@@ -98,13 +100,6 @@ CREATE TABLE IF NOT EXISTS grams (gram text PRIMARY KEY, n bigint NOT NULL);
 INSERT INTO meta VALUES ('format', '2') ON CONFLICT DO NOTHING;
 INSERT INTO meta VALUES ('generation', '0') ON CONFLICT DO NOTHING;
 """
-
-
-# Written with every change of files or articles, in the same transaction, and
-# deleted by the ``finish`` that counts them: a run that failed after committing
-# changes leaves it, and the next run settles the counts and the generation even
-# when it finds nothing more to change.
-MARK_UNSETTLED = "INSERT INTO meta VALUES ('unsettled', '1') ON CONFLICT (key) DO NOTHING"
 
 
 def grams_of(text: str) -> list[str]:
@@ -576,7 +571,7 @@ class PostgresStore(Engine):
     def finish(self, changed: bool) -> None:
         db = self._w()
         with db.transaction():
-            if db.execute("DELETE FROM meta WHERE key = 'unsettled' RETURNING 1").fetchall():
+            if db.execute(SETTLE).fetchall():
                 changed = True  # written by this run, or by one that failed before this
             row = db.execute("SELECT value FROM meta WHERE key = 'counts'").fetchone()
             # Stored, per-day counts included (older stores lack them).

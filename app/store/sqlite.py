@@ -26,8 +26,10 @@ from pathlib import Path
 from app.loader import unique_ids
 from app.search import Hit
 from app.store.base import (
+    MARK_UNSETTLED,
     RENAMED_SQL,
     SEQ_BITS,
+    SETTLE,
     CorpusCounts,
     Engine,
     FileState,
@@ -123,13 +125,6 @@ CREATE VIRTUAL TABLE IF NOT EXISTS paras_grams USING fts5 (
     tokens, content='', tokenize='ascii', detail=none
 );
 """
-
-
-# Written with every change of files or articles, in the same transaction, and
-# deleted by the ``finish`` that counts them: a run that failed after committing
-# changes leaves it, and the next run settles the counts and the generation even
-# when it finds nothing more to change.
-MARK_UNSETTLED = "INSERT OR REPLACE INTO meta VALUES ('unsettled', '1')"
 
 
 def _quoted(term: str) -> str:
@@ -634,7 +629,7 @@ class SQLiteStore(Engine):
             if stale:  # left to be recounted by this run (or by one that failed)
                 self._recount_grams(db)
                 changed = True
-            if db.execute("DELETE FROM meta WHERE key = 'unsettled' RETURNING 1").fetchall():
+            if db.execute(SETTLE).fetchall():
                 changed = True  # written by this run, or by one that failed before this
             rows = db.execute(
                 "SELECT aid, file, base_id, id FROM articles ORDER BY file"
